@@ -14,6 +14,7 @@ typedef struct {
 int cmd_canon(int argc, char **argv);
 int cmd_verify_json(int argc, char **argv);
 int cmd_sign_json(int argc, char **argv);
+int cmd_gen_vectors(int argc, char **argv);
 
 /* Shared by every command: true when argv holds -h or --help. */
 int mxt_wants_help(int argc, char **argv);

@@ -7,6 +7,7 @@ static const mxt_command COMMANDS[] = {
     {"canon", cmd_canon, "print the canonical JSON of a file (or - for stdin)"},
     {"verify-json", cmd_verify_json, "check one ed25519 signature on a signed JSON object"},
     {"sign-json", cmd_sign_json, "add an ed25519 signature to a JSON object"},
+    {"gen-vectors", cmd_gen_vectors, "regenerate the test vectors (--check: prove they are current)"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
