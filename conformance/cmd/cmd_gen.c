@@ -15,6 +15,10 @@ static const mxt_gen_family FAMILIES[] = {
     {"CJSON", "Canonical JSON: the spec appendix examples, escapes, key order, numbers, UTF-8, "
               "and randomised documents whose canonical form an independent printer computed.",
      gen_cjson},
+    {"BK-BETTER", "Which key the server keeps: the rule's table from the catalog, every ordered "
+                  "pair of ranks over a small domain, and both arrival orders of every pair. "
+                  "Cases where Synapse's any-field test differs are flagged.",
+     gen_bk_better},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 

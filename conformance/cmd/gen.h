@@ -14,5 +14,6 @@ typedef struct {
 } mxt_gen_family;
 
 int gen_cjson(mxt_vg_file *f);
+int gen_bk_better(mxt_vg_file *f);
 
 #endif
