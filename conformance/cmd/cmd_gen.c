@@ -19,6 +19,9 @@ static const mxt_gen_family FAMILIES[] = {
                   "pair of ranks over a small domain, and both arrival orders of every pair. "
                   "Cases where Synapse's any-field test differs are flagged.",
      gen_bk_better},
+    {"SIG", "Signed JSON: the spec's and ruma's published vectors, then signed device keys, "
+            "cross-signing keys and auth_data, each mutated one way at a time.",
+     gen_sig},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 

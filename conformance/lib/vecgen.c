@@ -163,3 +163,153 @@ cJSON *mxt_vg_expect_out(const char *result, const char *reason, const char *out
     cJSON_AddStringToObject(e, "output", output);
     return e;
 }
+
+/* ---- independent canonical printer ---------------------------------------------------------- */
+
+typedef struct {
+    char  *p;
+    size_t n, cap;
+    int    bad;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->bad = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_put(b, "\"", 1);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        char esc[8];
+        switch (*c) {
+        case '"': sb_put(b, "\\\"", 2); break;
+        case '\\': sb_put(b, "\\\\", 2); break;
+        case '\b': sb_put(b, "\\b", 2); break;
+        case '\t': sb_put(b, "\\t", 2); break;
+        case '\n': sb_put(b, "\\n", 2); break;
+        case '\f': sb_put(b, "\\f", 2); break;
+        case '\r': sb_put(b, "\\r", 2); break;
+        default:
+            if (*c < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", *c);
+                sb_put(b, esc, 6);
+            } else {
+                sb_put(b, (const char *)c, 1);
+            }
+        }
+    }
+    sb_put(b, "\"", 1);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(x->string, y->string); /* unsigned byte order of UTF-8 = code-point order */
+}
+
+static void sb_value(sbuf *b, const cJSON *v, int skip_signing_members)
+{
+    char num[32];
+    if (cJSON_IsObject(v)) {
+        size_t n = 0, i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, v) n++;
+        const cJSON **members = calloc(n ? n : 1, sizeof *members);
+        if (!members) {
+            b->bad = 1;
+            return;
+        }
+        cJSON_ArrayForEach(c, v) {
+            if (skip_signing_members &&
+                (strcmp(c->string, "signatures") == 0 || strcmp(c->string, "unsigned") == 0))
+                continue;
+            members[i++] = c;
+        }
+        qsort(members, i, sizeof *members, key_cmp);
+        sb_put(b, "{", 1);
+        for (size_t k = 0; k < i; k++) {
+            if (k)
+                sb_put(b, ",", 1);
+            sb_str(b, members[k]->string);
+            sb_put(b, ":", 1);
+            sb_value(b, members[k], 0);
+        }
+        sb_put(b, "}", 1);
+        free(members);
+    } else if (cJSON_IsArray(v)) {
+        const cJSON *c;
+        int first = 1;
+        sb_put(b, "[", 1);
+        cJSON_ArrayForEach(c, v) {
+            if (!first)
+                sb_put(b, ",", 1);
+            first = 0;
+            sb_value(b, c, 0);
+        }
+        sb_put(b, "]", 1);
+    } else if (cJSON_IsString(v)) {
+        sb_str(b, v->valuestring);
+    } else if (cJSON_IsNumber(v)) {
+        double d = v->valuedouble;
+        if (d != (double)(long long)d || d > 9007199254740991.0 || d < -9007199254740991.0) {
+            b->bad = 1;
+            return;
+        }
+        snprintf(num, sizeof num, "%lld", (long long)d);
+        sb_put(b, num, strlen(num));
+    } else if (cJSON_IsTrue(v)) {
+        sb_put(b, "true", 4);
+    } else if (cJSON_IsFalse(v)) {
+        sb_put(b, "false", 5);
+    } else {
+        sb_put(b, "null", 4);
+    }
+}
+
+static char *canonical(const cJSON *v, int skip)
+{
+    sbuf b = {0};
+    sb_put(&b, "", 0);
+    sb_value(&b, v, skip);
+    if (b.bad) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+char *mxt_vg_canonical(const cJSON *v) { return canonical(v, 0); }
+char *mxt_vg_signing_bytes(const cJSON *obj) { return canonical(obj, 1); }
+
+void mxt_vg_sign(cJSON *obj, const char *user, const char *key_id, const uint8_t sk[64])
+{
+    char *msg = mxt_vg_signing_bytes(obj);
+    if (!msg)
+        abort(); /* a generator bug: every signed object is canonicalisable by construction */
+    uint8_t sig[64];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+    free(msg);
+    char *b64 = mxt_vg_b64(sig, sizeof sig);
+    cJSON *sigs = cJSON_GetObjectItemCaseSensitive(obj, "signatures");
+    if (!sigs)
+        sigs = cJSON_AddObjectToObject(obj, "signatures");
+    cJSON *u = cJSON_GetObjectItemCaseSensitive(sigs, user);
+    if (!u)
+        u = cJSON_AddObjectToObject(sigs, user);
+    cJSON_DeleteItemFromObjectCaseSensitive(u, key_id);
+    cJSON_AddStringToObject(u, key_id, b64);
+    free(b64);
+}

@@ -54,3 +54,17 @@ cJSON *mxt_vg_expect_out(const char *result, const char *reason, const char *out
 #define MXT_VG_LIST(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 #endif
+
+/* ---- Signing, independently of the core -------------------------------------------------------
+ * The generator canonicalises with its own printer over cJSON trees (keys in UTF-8 byte order,
+ * which is code-point order; the spec's escapes; integers only), so a bug in core/canon.c cannot
+ * make the vectors agree with it. */
+
+/* Canonical JSON of `v` as a heap string (caller frees); NULL if `v` holds a non-integer number. */
+char *mxt_vg_canonical(const cJSON *v);
+/* The signing bytes of object `obj`: canonical JSON without top-level signatures and unsigned. */
+char *mxt_vg_signing_bytes(const cJSON *obj);
+/* Adds signatures[user][key_id] = unpadded base64 ed25519 signature of the signing bytes. */
+void mxt_vg_sign(cJSON *obj, const char *user, const char *key_id, const uint8_t sk[64]);
+/* Canonical text of `v` (helper for vector inputs that carry JSON as text). */
+#define mxt_vg_text(v) mxt_vg_canonical(v)
