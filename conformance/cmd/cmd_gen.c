@@ -22,6 +22,9 @@ static const mxt_gen_family FAMILIES[] = {
     {"SIG", "Signed JSON: the spec's and ruma's published vectors, then signed device keys, "
             "cross-signing keys and auth_data, each mutated one way at a time.",
      gen_sig},
+    {"XS", "Cross-signing: key objects (usage, key IDs, users) and the trust chains to own and "
+           "other users' devices, every link missing and bad in turn, over /keys/query responses.",
+     gen_xs},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 

@@ -16,5 +16,6 @@ typedef struct {
 int gen_cjson(mxt_vg_file *f);
 int gen_bk_better(mxt_vg_file *f);
 int gen_sig(mxt_vg_file *f);
+int gen_xs(mxt_vg_file *f);
 
 #endif
