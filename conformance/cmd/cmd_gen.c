@@ -25,6 +25,11 @@ static const mxt_gen_family FAMILIES[] = {
     {"XS", "Cross-signing: key objects (usage, key IDs, users) and the trust chains to own and "
            "other users' devices, every link missing and bad in turn, over /keys/query responses.",
      gen_xs},
+    {"BK-TRUST", "Backup trust: signatures on auth_data by the own master key, this device, "
+                 "verified, unverified and deleted devices, other users; private keys from each "
+                 "source; unknown algorithms. Cells where deployed clients decide otherwise are "
+                 "flagged.",
+     gen_bk_trust},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 

@@ -17,5 +17,6 @@ int gen_cjson(mxt_vg_file *f);
 int gen_bk_better(mxt_vg_file *f);
 int gen_sig(mxt_vg_file *f);
 int gen_xs(mxt_vg_file *f);
+int gen_bk_trust(mxt_vg_file *f);
 
 #endif
