@@ -15,6 +15,8 @@ int cmd_canon(int argc, char **argv);
 int cmd_verify_json(int argc, char **argv);
 int cmd_sign_json(int argc, char **argv);
 int cmd_gen_vectors(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Shared by every command: true when argv holds -h or --help. */
 int mxt_wants_help(int argc, char **argv);

@@ -8,6 +8,8 @@ static const mxt_command COMMANDS[] = {
     {"verify-json", cmd_verify_json, "check one ed25519 signature on a signed JSON object"},
     {"sign-json", cmd_sign_json, "add an ed25519 signature to a JSON object"},
     {"gen-vectors", cmd_gen_vectors, "regenerate the test vectors (--check: prove they are current)"},
+    {"rules", cmd_rules, "list the rules (--family F, --status S)"},
+    {"explain", cmd_explain, "print one rule: statement, sources, divergences, ACSL, core function"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
