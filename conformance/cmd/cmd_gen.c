@@ -30,6 +30,10 @@ static const mxt_gen_family FAMILIES[] = {
                  "source; unknown algorithms. Cells where deployed clients decide otherwise are "
                  "flagged.",
      gen_bk_trust},
+    {"SD", "Sender data: classification at reception over /keys/query responses, and the whole "
+           "domain of the verification-state, trust-requirement, display-policy, recalculation "
+           "and merge tables.",
+     gen_sd},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 

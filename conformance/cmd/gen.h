@@ -18,5 +18,6 @@ int gen_bk_better(mxt_vg_file *f);
 int gen_sig(mxt_vg_file *f);
 int gen_xs(mxt_vg_file *f);
 int gen_bk_trust(mxt_vg_file *f);
+int gen_sd(mxt_vg_file *f);
 
 #endif
