@@ -53,8 +53,9 @@ def anchor(rule_id):
 
 
 def md_escape(text):
-    # Keep the prose as is, but stop '|' and a leading '#' from changing the Markdown structure.
-    return text.replace("|", "\\|")
+    # Keep the prose as is, but stop characters Markdown would interpret from changing it: '|' (table
+    # cells), '\\' (escapes), '*' (emphasis, e.g. in file globs) and '<' (a '<key id>' would be taken as an HTML tag).
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("<", "&lt;")
 
 
 def fmt_source(s):
