@@ -34,6 +34,10 @@ static const mxt_gen_family FAMILIES[] = {
            "domain of the verification-state, trust-requirement, display-policy, recalculation "
            "and merge tables.",
      gen_sd},
+    {"BK-FMT", "Backup formats: recovery keys (the catalog's and generated ones, each with single-"
+               "character changes), session_data decryption (the rust-sdk vector and generated "
+               "ones, MAC variants), and the shapes of auth_data, session_data and the plaintext.",
+     gen_bk_fmt},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 
