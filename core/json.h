@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "mxt_status.h"
+#include "cjson.h"
 
 #define MXT_JSON_NONE       UINT32_MAX
 #define MXT_JSON_MAX_INPUT  ((size_t)UINT32_MAX - 1u)
@@ -98,20 +99,72 @@ typedef struct {
  * where->offset to the byte offset of the offending byte (for a duplicate key: the second key's
  * opening quote; for MXT_E_TOKENS: the token that did not fit).
  * `opts` may be NULL for the defaults (strict numbers, depth 64).
+ *
+ * Offsets in detail: an escape error is at the escape's backslash (for a bad low half of a pair,
+ * at the second backslash); a UTF-8 error at the sequence's lead byte; MXT_E_EOF at `len`;
+ * MXT_E_NUMBER_FRACTION at the '.', MXT_E_NUMBER_EXPONENT at the 'e'/'E',
+ * MXT_E_NUMBER_LEADING_ZERO at the leading '0'; -0, range and non-integers at the number's first
+ * byte; MXT_E_DEPTH at the bracket that opens one level too many (max_depth containers may nest,
+ * max_depth is capped at 65535). A duplicate key is found when its object closes; it is then
+ * reported in place of any later error (so errors come in document order), but an error met while
+ * the object is still open wins. MXT_E_INTERNAL means a consistency check failed (never
+ * expected). On failure doc->count is 0.
  */
+/*@
+  requires \valid_read(in + (0 .. len - 1));
+  requires \valid(tok + (0 .. cap - 1));
+  requires opts == \null || \valid_read(opts);
+  requires \valid(doc) && \valid(where);
+  requires \separated(doc, where, tok + (0 .. cap - 1), in + (0 .. len - 1));
+  requires opts == \null || \separated(opts, doc, where, tok + (0 .. cap - 1));
+  assigns *doc, *where, tok[0 .. cap - 1];
+  ensures \result == MXT_OK ==> mxt_doc_ok(doc) && doc->in == in && doc->in_len == len
+       && doc->tok == tok && doc->cap == cap && doc->count <= cap;
+  ensures \result == MXT_OK ==> \forall integer i; 0 <= i < doc->count
+       && doc->tok[i].type == MXT_JSON_NUMBER ==> cjson_int_in_range(doc->tok[i].num);
+  ensures \result != MXT_OK ==> where->offset <= len && doc->count == 0;
+*/
 mxt_status mxt_json_parse(const uint8_t *in, size_t len, mxt_json_token *tok, uint32_t cap,
                           const mxt_json_opts *opts, mxt_json_doc *doc, mxt_where *where);
 
 /* Finds member `key` (raw UTF-8 bytes, compared against the unescaped key) of object token `obj`.
  * Returns the value's token index, or MXT_JSON_NONE when absent or `obj` is not an object. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires key_len == 0 || \valid_read(key + (0 .. key_len - 1));
+  assigns \nothing;
+  ensures \result == MXT_JSON_NONE || (obj < \result < doc->count
+       && doc->tok[obj].type == MXT_JSON_OBJECT && doc->tok[\result].parent == obj);
+*/
 uint32_t mxt_json_get(const mxt_json_doc *doc, uint32_t obj, const uint8_t *key, size_t key_len);
 
 /* Writes the unescaped UTF-8 of string token `t` into out[0..cap). Returns MXT_OK and *out_len,
- * or MXT_E_BUFFER_SMALL with *out_len = the needed length, or MXT_E_TYPE for a non-string. */
+ * or MXT_E_BUFFER_SMALL with *out_len = the needed length, or MXT_E_TYPE for a non-string
+ * (MXT_E_ESCAPE only for a token the reader did not produce). */
+/*@
+  requires mxt_doc_ok(doc);
+  requires t < doc->count;
+  requires \valid(out + (0 .. cap - 1));
+  requires \valid(out_len);
+  requires \separated(out + (0 .. cap - 1), out_len, doc, doc->tok + (0 .. doc->cap - 1),
+                       doc->in + (0 .. doc->in_len - 1));
+  assigns out[0 .. cap - 1], *out_len;
+  ensures \result == MXT_OK || \result == MXT_E_BUFFER_SMALL || \result == MXT_E_TYPE
+       || \result == MXT_E_ESCAPE;
+  ensures \result == MXT_OK ==> *out_len <= cap;
+  ensures \result == MXT_E_BUFFER_SMALL ==> *out_len > cap;
+*/
 mxt_status mxt_json_str(const mxt_json_doc *doc, uint32_t t, uint8_t *out, size_t cap,
                         size_t *out_len);
 
-/* Compares the unescaped value of string token `t` with raw bytes s[0..n): 1 if equal, else 0. */
+/* Compares the unescaped value of string token `t` with raw bytes s[0..n): 1 if equal, else 0
+ * (0 too when `t` is not a string token). */
+/*@
+  requires mxt_doc_ok(doc);
+  requires n == 0 || \valid_read(s + (0 .. n - 1));
+  assigns \nothing;
+  ensures \result == 0 || \result == 1;
+*/
 int mxt_json_str_eq(const mxt_json_doc *doc, uint32_t t, const uint8_t *s, size_t n);
 
 #endif

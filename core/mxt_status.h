@@ -54,6 +54,9 @@ typedef enum {
     MXT_E_B64_PADDING,         /* misplaced or wrong amount of '=' */
     MXT_E_B64_TRAILING_BITS,   /* strict mode: unused low bits are not zero */
 
+    /* A consistency check inside a core function failed (never expected; reported, not ignored) */
+    MXT_E_INTERNAL,
+
     MXT_STATUS_COUNT_
 } mxt_status;
 

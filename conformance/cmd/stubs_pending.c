@@ -3,13 +3,6 @@
 #include <stdio.h>
 #include "commands.h"
 
-int cmd_canon(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    fprintf(stderr, "mxtrust canon: not implemented yet\n");
-    return 2;
-}
-
 int cmd_verify_json(int argc, char **argv)
 {
     (void)argc; (void)argv;

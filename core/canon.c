@@ -1,0 +1,293 @@
+/*
+ * Canonical JSON encoder (see canon.h): an iterative walk over the token tree, no recursion.
+ *
+ * The walk alternates two moves: "enter" a token (write it, or open it and descend to its first
+ * child) and "leave" a token (move to its next sibling, or close the parent and leave it). A
+ * value's key is the token just before it; the next key comes from the reader's `link` chain, so
+ * members come out in code point order. Each token is entered once and left once, which bounds
+ * the loop. Writing keeps counting past `cap`, so a short buffer still yields the exact length.
+ */
+#include <string.h>
+#include "canon.h"
+#include "jstr.h"
+
+/* Appends byte c at position w (written only when it fits); returns the new length. */
+/*@
+  requires cap == 0 || \valid(out + (0 .. cap - 1));
+  assigns out[0 .. cap - 1];
+  ensures \result == (w < SIZE_MAX ? w + 1 : w);
+*/
+static size_t put1(uint8_t *out, size_t cap, size_t w, uint8_t c)
+{
+    if (w < cap)
+        out[w] = c;
+    return w < SIZE_MAX ? w + 1u : w;
+}
+
+/* Appends src[0..k) at position w (what fits is written); returns the new length (saturating). */
+/*@
+  requires cap == 0 || \valid(out + (0 .. cap - 1));
+  requires \valid_read(src + (0 .. k - 1));
+  requires \separated(out + (0 .. cap - 1), src + (0 .. k - 1));
+  assigns out[0 .. cap - 1];
+  ensures \result >= w;
+*/
+static size_t putn(uint8_t *out, size_t cap, size_t w, const uint8_t *src, size_t k)
+{
+    if (w < cap && k <= cap - w) {
+        memcpy(out + w, src, k);
+    } else {
+        /*@ loop invariant 0 <= i <= k;
+            loop assigns i, out[0 .. cap - 1];
+            loop variant k - i; */
+        for (size_t i = 0; i < k; i++)
+            if (w < cap && i < cap - w)
+                out[w + i] = src[i];
+    }
+    return k <= SIZE_MAX - w ? w + k : SIZE_MAX;
+}
+
+/* Writes string token t (CJSON-003/004). MXT_E_ESCAPE if its escapes cannot be decoded. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires t < doc->count;
+  requires cap == 0 || \valid(out + (0 .. cap - 1));
+  requires \valid(w);
+  requires \separated(out + (0 .. cap - 1), w, doc, doc->tok + (0 .. doc->cap - 1),
+                       doc->in + (0 .. doc->in_len - 1));
+  assigns out[0 .. cap - 1], *w;
+  ensures \result == MXT_OK || \result == MXT_E_ESCAPE || \result == MXT_E_TYPE;
+*/
+static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, size_t cap,
+                             size_t *w)
+{
+    const uint8_t *in = doc->in;
+    size_t i;
+    size_t end;
+    size_t run;
+    uint32_t cp;
+    size_t nx;
+    uint8_t b[6];
+    size_t bl;
+    if (doc->tok[t].len < 2u)
+        return MXT_E_TYPE;
+    i = (size_t)doc->tok[t].start + 1u;
+    end = (size_t)doc->tok[t].start + doc->tok[t].len - 1u;
+    *w = put1(out, cap, *w, '"');
+    run = i;
+    /*@ loop invariant doc->tok[t].start + 1 <= run <= i <= end;
+        loop assigns i, run, cp, nx, b[0 .. 5], bl, *w, out[0 .. cap - 1];
+        loop variant end - i; */
+    while (i < end) {
+        uint8_t c = in[i];
+        if (c >= 0x20u && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        *w = putn(out, cap, *w, in + run, i - run);
+        if (c == '\\') {
+            if (mxt_jstr_unit(in, end, i, &cp, &nx) != MXT_OK)
+                return MXT_E_ESCAPE;
+        } else {
+            cp = c;
+            nx = i + 1u;
+        }
+        bl = mxt_cjson_escape(cp, b);
+        *w = putn(out, cap, *w, b, bl);
+        i = nx;
+        run = i;
+    }
+    *w = putn(out, cap, *w, in + run, i - run);
+    *w = put1(out, cap, *w, '"');
+    return MXT_OK;
+}
+
+/* Writes integer v in decimal (CJSON-005: no fraction, no exponent, no "-0"). */
+/*@
+  requires cap == 0 || \valid(out + (0 .. cap - 1));
+  assigns out[0 .. cap - 1];
+  ensures \result >= w;
+*/
+static size_t put_int(uint8_t *out, size_t cap, size_t w, int64_t v)
+{
+    uint8_t d[20];
+    size_t k = 20;
+    uint64_t m;
+    if (v < 0) {
+        w = put1(out, cap, w, '-');
+        m = (uint64_t)(-(v + 1)) + 1u;
+    } else {
+        m = (uint64_t)v;
+    }
+    /*@ loop invariant 1 <= k <= 20;
+        loop assigns k, m, d[0 .. 19];
+        loop variant k; */
+    do {
+        k--;
+        d[k] = (uint8_t)('0' + m % 10u);
+        m /= 10u;
+    } while (m != 0 && k > 0);
+    return putn(out, cap, w, d + k, 20u - k);
+}
+
+/* Is key token k one that MXT_CANON_SIGNING leaves out ("signatures", "unsigned")? */
+/*@
+  requires mxt_doc_ok(doc);
+  requires k < doc->count;
+  assigns \nothing;
+*/
+static int signing_excluded(const mxt_json_doc *doc, uint32_t k)
+{
+    static const uint8_t sigs[] = {'s', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', 's'};
+    static const uint8_t uns[] = {'u', 'n', 's', 'i', 'g', 'n', 'e', 'd'};
+    return mxt_json_str_eq(doc, k, sigs, sizeof sigs) || mxt_json_str_eq(doc, k, uns, sizeof uns);
+}
+
+/* From key k (or the chain start, when k is the object's own link), the first key to write. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires k == MXT_JSON_NONE || k < doc->count;
+  assigns \nothing;
+  ensures \result == MXT_JSON_NONE || \result < doc->count;
+*/
+static uint32_t skip_keys(const mxt_json_doc *doc, uint32_t k, int skip)
+{
+    if (!skip)
+        return k;
+    /*@ loop invariant 0 <= i <= doc->count;
+        loop invariant k == MXT_JSON_NONE || k < doc->count;
+        loop assigns i, k;
+        loop variant doc->count - i; */
+    for (uint32_t i = 0; i < doc->count && k != MXT_JSON_NONE; i++) {
+        if (!signing_excluded(doc, k))
+            return k;
+        k = doc->tok[k].link;
+    }
+    return k == MXT_JSON_NONE ? k : MXT_JSON_NONE;
+}
+
+/* Writes key token k and the ':' after it. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires k < doc->count;
+  requires cap == 0 || \valid(out + (0 .. cap - 1));
+  requires \valid(w);
+  requires \separated(out + (0 .. cap - 1), w, doc, doc->tok + (0 .. doc->cap - 1),
+                       doc->in + (0 .. doc->in_len - 1));
+  assigns out[0 .. cap - 1], *w;
+  ensures \result == MXT_OK || \result == MXT_E_ESCAPE || \result == MXT_E_TYPE;
+*/
+static mxt_status put_key(const mxt_json_doc *doc, uint32_t k, uint8_t *out, size_t cap, size_t *w)
+{
+    mxt_status st;
+    if (doc->tok[k].type != MXT_JSON_STRING)
+        return MXT_E_TYPE;
+    st = put_string(doc, k, out, cap, w);
+    if (st != MXT_OK)
+        return st;
+    *w = put1(out, cap, *w, ':');
+    return MXT_OK;
+}
+
+mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mode,
+                            uint8_t *out, size_t cap, size_t *out_len)
+{
+    const mxt_json_token *tok = doc->tok;
+    uint32_t count = doc->count;
+    uint32_t t = root;
+    int entering = 1;
+    size_t w = 0;
+    mxt_status st;
+    uint64_t steps = 2u * (uint64_t)count + 2u;
+
+    *out_len = 0;
+    /*@ loop invariant 0 <= s <= steps;
+        loop invariant t < count;
+        loop assigns s, t, entering, w, st, out[0 .. cap - 1];
+        loop variant steps - s; */
+    for (uint64_t s = 0; s < steps; s++) {
+        uint32_t p;
+        if (entering) {
+            uint8_t ty = tok[t].type;
+            if (ty == MXT_JSON_OBJECT) {
+                uint32_t k = skip_keys(doc, tok[t].link, mode == MXT_CANON_SIGNING && t == root);
+                w = put1(out, cap, w, '{');
+                if (k == MXT_JSON_NONE || k + 1u >= count) {
+                    w = put1(out, cap, w, '}');
+                    entering = 0;
+                    continue;
+                }
+                st = put_key(doc, k, out, cap, &w);
+                if (st != MXT_OK)
+                    return st;
+                t = k + 1u;
+                continue;
+            }
+            if (ty == MXT_JSON_ARRAY) {
+                w = put1(out, cap, w, '[');
+                if (tok[t].end <= t + 1u) {
+                    w = put1(out, cap, w, ']');
+                    entering = 0;
+                    continue;
+                }
+                t = t + 1u;
+                continue;
+            }
+            if (ty == MXT_JSON_STRING) {
+                st = put_string(doc, t, out, cap, &w);
+                if (st != MXT_OK)
+                    return st;
+            } else if (ty == MXT_JSON_NUMBER) {
+                w = put_int(out, cap, w, tok[t].num);
+            } else if (ty == MXT_JSON_TRUE) {
+                w = putn(out, cap, w, (const uint8_t *)"true", 4);
+            } else if (ty == MXT_JSON_FALSE) {
+                w = putn(out, cap, w, (const uint8_t *)"false", 5);
+            } else {
+                w = putn(out, cap, w, (const uint8_t *)"null", 4);
+            }
+            entering = 0;
+            continue;
+        }
+        /* leaving t: its subtree is written */
+        if (t == root) {
+            *out_len = w;
+            return w <= cap ? MXT_OK : MXT_E_BUFFER_SMALL;
+        }
+        p = tok[t].parent;
+        if (p == MXT_JSON_NONE || p >= count)
+            return MXT_E_TYPE;
+        if (tok[p].type == MXT_JSON_OBJECT) {
+            uint32_t k;
+            if (t == 0)
+                return MXT_E_TYPE;
+            k = tok[t - 1u].link;
+            if (k != MXT_JSON_NONE)
+                k = skip_keys(doc, k, mode == MXT_CANON_SIGNING && p == root);
+            if (k == MXT_JSON_NONE || k + 1u >= count) {
+                w = put1(out, cap, w, '}');
+                t = p;
+                continue;
+            }
+            w = put1(out, cap, w, ',');
+            st = put_key(doc, k, out, cap, &w);
+            if (st != MXT_OK)
+                return st;
+            t = k + 1u;
+            entering = 1;
+            continue;
+        }
+        {
+            uint32_t nx = tok[t].end;
+            if (nx < tok[p].end && nx < count) {
+                w = put1(out, cap, w, ',');
+                t = nx;
+                entering = 1;
+                continue;
+            }
+            w = put1(out, cap, w, ']');
+            t = p;
+        }
+    }
+    return MXT_E_TYPE;
+}
