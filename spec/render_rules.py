@@ -31,9 +31,11 @@ is unclear or contradicts itself the rule says so under *Ambiguity* and records 
   rules it is the strength we apply in conformance checks.
 - **Binds**: who the rule constrains: `client` (a client or crypto SDK), `server` (a homeserver) or
   `both` (any party encoding or verifying, whatever its role).
-- **Status**: `spec` (stated by the current Matrix specification), `proposal` (from an MSC that is
-  not merged; checked only when its profile is selected), `derived` (inferred from several sources
-  or from what implementations must do for the spec to work; the *Ambiguity* note says why).
+- **Status**: `spec` (stated by the current Matrix specification), `proposal` (stated only in an
+  MSC's text, not in the current specification; rules from MSCs that are not merged, such as
+  MSC4048, also carry a profile and are checked only when it is selected), `derived` (inferred from
+  several sources or from what implementations must do for the spec to work; the *Ambiguity* note
+  says why).
 - **Profile**: a selectable variant of behaviour. A rule with a profile is either checked only under
   that profile (proposals) or offers it as an alternative to the default (see the profiles below).
 - **Divergences**: known implementations that behave differently, with a reference (issue or file).
@@ -42,9 +44,9 @@ is unclear or contradicts itself the rule says so under *Ambiguity* and records 
   why there is none (for example a server behaviour checked only over HTTP), or *pending*.
 - **Implementation**: the function in the proven core (`core/*.h`) that implements the rule, or why
   none, or *pending*.
-- **Conformance**: which check exercises the rule: `vectors` (test vectors, with the operation
-  name from conformance/OPS.md), `server-suite` (the HTTP suite against a homeserver), or `none`
-  with a reason.
+- **Conformance**: which check exercises the rule: `vectors:<op>` (vectors in `vectors/*.json`
+  cite the rule; `<op>` is the operation, see conformance/OPS.md; spec/tests/rules_trace.sh checks
+  the claim), `server-suite` (HTTP checks against a homeserver), or `none` with a reason.
 """
 
 

@@ -2,8 +2,9 @@
 # Traceability of spec/rules.json: every rule says how it is formalised (an ACSL name, or "none"
 # with a reason) and implemented (a core function, or "none" with a reason); every named ACSL
 # predicate / logic function / lemma is declared in the named spec/acsl file, and every named core
-# function is declared in core/*.h. Entries still "pending" are listed; they fail the test only
-# when MXT_STRICT_TRACE=1.
+# function is declared in core/*.h; a rule whose conformance is "vectors:<op>" is cited by a vector
+# of that operation in vectors/*.json, and vectors cite only known rules. Entries still "pending"
+# are listed; they fail the test only when MXT_STRICT_TRACE=1.
 set -euo pipefail
 SRC="${MXT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 PY=/usr/bin/python3
@@ -67,6 +68,29 @@ for r in rules:
         pending.append(f"{rid}: implementation pending ({im['pending']})")
     else:
         bad.append(f"{rid}: no implementation entry")
+
+# Conformance claims against the vector files: a rule that says "vectors:<op>" is cited by at least
+# one vector of that operation, and every rule ID a vector cites exists in the catalogue.
+ids = {r["id"] for r in rules}
+cited = {}
+for vf in sorted(glob.glob(os.path.join(src, "vectors", "*.json"))):
+    if os.path.basename(vf) == "schema.json":
+        continue
+    with open(vf, encoding="utf-8") as f:
+        vdoc = json.load(f)
+    for v in vdoc.get("vectors", []) if isinstance(vdoc, dict) else []:
+        vr = v.get("rules") or []
+        for rid in ([vr] if isinstance(vr, str) else vr):
+            cited.setdefault(rid, set()).add(v.get("op"))
+            if rid not in ids:
+                bad.append(f"{os.path.basename(vf)} vector {v.get('id', '?')} cites unknown rule {rid}")
+for r in rules:
+    c = r.get("conformance", "")
+    if c.startswith("vectors"):
+        op = c.split(":", 1)[1] if ":" in c else None
+        ops = cited.get(r["id"], set())
+        if not ops or (op is not None and op not in ops):
+            bad.append(f"{r['id']}: conformance says {c} but no vector of that operation cites it")
 
 for p in pending:
     print("rules_trace: PENDING " + p)
