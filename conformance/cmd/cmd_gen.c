@@ -38,6 +38,9 @@ static const mxt_gen_family FAMILIES[] = {
                "character changes), session_data decryption (the rust-sdk vector and generated "
                "ones, MAC variants), and the shapes of auth_data, session_data and the plaintext.",
      gen_bk_fmt},
+    {"SKB", "Signed and authenticated key backup (proposals): seed 001's backup signing key and "
+            "authenticated flag, and MSC4048's backup_mac with its unauthenticated values.",
+     gen_skb},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof FAMILIES[0])
 

@@ -20,5 +20,6 @@ int gen_xs(mxt_vg_file *f);
 int gen_bk_trust(mxt_vg_file *f);
 int gen_sd(mxt_vg_file *f);
 int gen_bk_fmt(mxt_vg_file *f);
+int gen_skb(mxt_vg_file *f);
 
 #endif
