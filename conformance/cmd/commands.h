@@ -17,6 +17,9 @@ int cmd_sign_json(int argc, char **argv);
 int cmd_gen_vectors(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_adapter(int argc, char **argv);
 
 /* Shared by every command: true when argv holds -h or --help. */
 int mxt_wants_help(int argc, char **argv);

@@ -10,6 +10,9 @@ static const mxt_command COMMANDS[] = {
     {"gen-vectors", cmd_gen_vectors, "regenerate the test vectors (--check: prove they are current)"},
     {"rules", cmd_rules, "list the rules (--family F, --status S)"},
     {"explain", cmd_explain, "print one rule: statement, sources, divergences, ACSL, core function"},
+    {"run", cmd_run, "run every test vector against the built-in core: conformance report"},
+    {"client", cmd_client, "run every test vector against an implementation through its adapter"},
+    {"adapter", cmd_adapter, "serve the built-in core over the adapter protocol (stdin/stdout)"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -165,15 +165,33 @@ oom:
 static const char *const FAMILY_RE = "^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*$";
 static const char *const RULE_RE = "^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-[0-9]+[a-z]?$";
 static const char *const ID_RE = "^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-[A-Za-z0-9][A-Za-z0-9_.-]*$";
+static const char *const OP_RE = "^[a-z][a-z0-9_]*$";
 static const char *const FLAG_RE = "^[a-z][a-z0-9-]*(:[A-Za-z0-9_.:/#-]+)?$";
 
+/* Compiled patterns, kept for the life of the process (loading thousands of vectors would
+ * otherwise spend its time in regcomp). */
 static int matches(const char *re, const char *s)
 {
-    regex_t rx;
-    if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
-        return 0;
-    int ok = regexec(&rx, s, 0, NULL, 0) == 0;
-    regfree(&rx);
+    static struct {
+        const char *re;
+        regex_t     rx;
+    } cache[8];
+    static size_t n_cache;
+    regex_t *rx = NULL;
+    regex_t tmp;
+    for (size_t i = 0; i < n_cache; i++)
+        if (cache[i].re == re)
+            rx = &cache[i].rx;
+    if (!rx) {
+        rx = n_cache < sizeof cache / sizeof cache[0] ? &cache[n_cache].rx : &tmp;
+        if (regcomp(rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+            return 0;
+        if (rx != &tmp)
+            cache[n_cache++].re = re;
+    }
+    int ok = regexec(rx, s, 0, NULL, 0) == 0;
+    if (rx == &tmp)
+        regfree(&tmp);
     return ok;
 }
 
@@ -379,7 +397,7 @@ static void add_vector(mxt_vecset *set, const char *file, const char *family, in
     }
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(v, "op");
     snprintf(p, sizeof p, "%s.op", path);
-    if (!cJSON_IsString(op) || !matches("^[a-z][a-z0-9_]*$", op->valuestring)) {
+    if (!cJSON_IsString(op) || !matches(OP_RE, op->valuestring)) {
         add_error(set, file, p, op ? "not an operation name ([a-z][a-z0-9_]*)" : "missing");
         ok = 0;
     }
