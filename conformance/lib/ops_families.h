@@ -1,0 +1,18 @@
+/* Operations per rule family (conformance/OPS.md), registered in the table of ops.c. Each reads
+ * its input, calls the proven core, and writes the outcome; see mxt_op_fn in ops.h. */
+#ifndef MXT_OPS_FAMILIES_H
+#define MXT_OPS_FAMILIES_H
+
+#include "ops.h"
+
+/* BK-BETTER (ops_tables.c) */
+void op_better_key(const cJSON *input, mxt_outcome *out);
+void op_better_key_sequence(const cJSON *input, mxt_outcome *out);
+/* SD tables (ops_tables.c) */
+void op_verification_state(const cJSON *input, mxt_outcome *out);
+void op_trust_requirement(const cJSON *input, mxt_outcome *out);
+void op_display_policy(const cJSON *input, mxt_outcome *out);
+void op_sender_data_recalculate(const cJSON *input, mxt_outcome *out);
+void op_sender_data_merge(const cJSON *input, mxt_outcome *out);
+
+#endif
