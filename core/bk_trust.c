@@ -111,6 +111,17 @@ mxt_bkt_decision mxt_bkt_decide(const mxt_bkt_facts *f, const mxt_bkt_signature 
     return bkt_decision(false, MXT_BKT_UNTRUSTED_NO_TRUSTED_SIGNATURE, MXT_BKT_NO_SIGNATURE);
 }
 
+bool mxt_bkt_profile_trusts(mxt_bkt_profile profile, const mxt_bkt_facts *f, const mxt_bkt_signature *sigs,
+                            size_t n)
+{
+    if (profile == MXT_BKT_PROFILE_RSDK_KEY_ONLY)
+        return algorithm_known(f) && key_source_trusted(f) && f->key_matches;
+    mxt_bkt_decision d = mxt_bkt_decide(f, sigs, n);
+    if (profile == MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY)
+        return d.reason == MXT_BKT_TRUSTED_MASTER_SIGNATURE || d.reason == MXT_BKT_TRUSTED_VERIFIED_DEVICE_SIGNATURE;
+    return d.trusted;
+}
+
 mxt_bkc_plan mxt_bkc_plan_create(mxt_bkc_profile profile, bool holds_master_private)
 {
     mxt_bkc_plan p;

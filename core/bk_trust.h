@@ -96,6 +96,33 @@ typedef struct {
 */
 mxt_bkt_decision mxt_bkt_decide(const mxt_bkt_facts *f, const mxt_bkt_signature *sigs, size_t n);
 
+/* ---- divergence profiles of BK-TRUST-012 (not the rule: for generating divergence vectors) ---- */
+
+typedef enum {
+    MXT_BKT_PROFILE_SPEC = 0,           /* the rule: mxt_bkt_decide */
+    MXT_BKT_PROFILE_RSDK_KEY_ONLY = 1,  /* matrix-sdk maybe_enable_backups: private key match only */
+    MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY = 2 /* older matrix-js-sdk: signature trust only */
+} mxt_bkt_profile;
+
+/*@
+  requires \valid_read(f);
+  requires n == 0 || \valid_read(sigs + (0 .. n - 1));
+  assigns \nothing;
+  behavior spec:
+    assumes profile != MXT_BKT_PROFILE_RSDK_KEY_ONLY && profile != MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY;
+    ensures \result == 1 <==> mxt_bkt_backup_trusted(sigs, n, *f);
+  behavior rsdk_key_only:
+    assumes profile == MXT_BKT_PROFILE_RSDK_KEY_ONLY;
+    ensures \result == 1 <==> mxt_bkt_rsdk_key_only_trusted(*f);
+  behavior jssdk_signature_only:
+    assumes profile == MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY;
+    ensures \result == 1 <==> mxt_bkt_jssdk_signature_only_trusted(sigs, n, *f);
+  complete behaviors;
+  disjoint behaviors;
+*/
+bool mxt_bkt_profile_trusts(mxt_bkt_profile profile, const mxt_bkt_facts *f, const mxt_bkt_signature *sigs,
+                            size_t n);
+
 /* ---- creation (BK-TRUST-010, seed 000) ---- */
 
 typedef enum {

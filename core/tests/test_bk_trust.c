@@ -242,3 +242,61 @@ Test(bk_trust, check_signed_profiles)
     c = mxt_bkc_check_signed(MXT_BKC_PROFILE_DEFAULT, NULL, 0);
     cr_expect(!c.ok); cr_expect_eq(c.reason, MXT_BKC_MISSING_SIGNATURE);
 }
+
+/* BK-TRUST-012 divergence cells. */
+Test(bk_trust, divergence_profiles)
+{
+    /* signed by the trusted master key, no private key: spec and signature-only trust; key-only does not */
+    mxt_bkt_facts f = facts(V1, true, MXT_BKT_PK_NONE, false);
+    mxt_bkt_signature s[] = { MASTER(MXT_SIG_VALID) };
+    cr_expect(mxt_bkt_profile_trusts(MXT_BKT_PROFILE_SPEC, &f, s, 1));
+    cr_expect(mxt_bkt_profile_trusts(MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY, &f, s, 1));
+    cr_expect(!mxt_bkt_profile_trusts(MXT_BKT_PROFILE_RSDK_KEY_ONLY, &f, s, 1));
+    /* unsigned, key from secret storage matches: spec and key-only trust; signature-only does not */
+    f = facts(V1, false, MXT_BKT_PK_SECRET_STORAGE, true);
+    cr_expect(mxt_bkt_profile_trusts(MXT_BKT_PROFILE_SPEC, &f, NULL, 0));
+    cr_expect(mxt_bkt_profile_trusts(MXT_BKT_PROFILE_RSDK_KEY_ONLY, &f, NULL, 0));
+    cr_expect(!mxt_bkt_profile_trusts(MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY, &f, NULL, 0));
+    /* both signed and keyed: all three agree; neither: all three refuse */
+    cr_expect(mxt_bkt_profile_trusts(MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY, &f, s, 1) == (f.master_key_trusted));
+    f.master_key_trusted = true;
+    for (int p = 0; p < 3; p++)
+        cr_expect(mxt_bkt_profile_trusts((mxt_bkt_profile)p, &f, s, 1), "profile %d", p);
+    f = facts(V1, false, MXT_BKT_PK_NONE, false);
+    for (int p = 0; p < 3; p++)
+        cr_expect(!mxt_bkt_profile_trusts((mxt_bkt_profile)p, &f, s, 1), "profile %d", p);
+    /* unknown algorithm: nobody trusts */
+    f = facts(MXT_BKT_ALG_OTHER, true, MXT_BKT_PK_USER_ENTERED, true);
+    for (int p = 0; p < 3; p++)
+        cr_expect(!mxt_bkt_profile_trusts((mxt_bkt_profile)p, &f, s, 1), "profile %d", p);
+}
+
+/* Exhaustive over two signatures: the divergence profiles only ever under-trust. */
+Test(bk_trust, profiles_only_under_trust)
+{
+    size_t rsdk_gap = 0, jssdk_gap = 0;
+    for (int msk = 0; msk < 2; msk++)
+    for (int src = 0; src < 6; src++)
+    for (int match = 0; match < 2; match++)
+    for (int k0 = 0; k0 < 4; k0++)
+    for (int v0 = 0; v0 < 4; v0++)
+    for (int k1 = 0; k1 < 4; k1++)
+    for (int ver = 0; ver < 4; ver++) {
+        mxt_bkt_facts f = facts(V1, msk == 1, (mxt_bkt_key_source)src, match == 1);
+        mxt_bkt_signature s[2] = {
+            sig(true, (mxt_bkt_key_kind)k0, (mxt_sig_verdict)v0, (ver & 1) != 0, false),
+            sig(true, (mxt_bkt_key_kind)k1, MXT_SIG_VALID, (ver & 2) != 0, false),
+        };
+        bool spec = mxt_bkt_profile_trusts(MXT_BKT_PROFILE_SPEC, &f, s, 2);
+        cr_assert_eq(spec, mxt_bkt_decide(&f, s, 2).trusted);
+        bool rsdk = mxt_bkt_profile_trusts(MXT_BKT_PROFILE_RSDK_KEY_ONLY, &f, s, 2);
+        bool js = mxt_bkt_profile_trusts(MXT_BKT_PROFILE_JSSDK_SIGNATURE_ONLY, &f, s, 2);
+        cr_assert(!rsdk || spec);
+        cr_assert(!js || spec);
+        cr_assert_eq(spec, rsdk || js, "spec = key-only OR signature-only");
+        rsdk_gap += spec && !rsdk;
+        jssdk_gap += spec && !js;
+    }
+    cr_expect_gt(rsdk_gap, 0);
+    cr_expect_gt(jssdk_gap, 0);
+}

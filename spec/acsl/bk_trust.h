@@ -142,6 +142,45 @@ typedef struct {
       n >= 0 && mxt_bkt_backup_trusted(sigs, n, f) ==> mxt_bkt_backup_trusted(sigs, n + 1, f);
 */
 
+/*@
+  // BK-TRUST-007 at the level of a whole auth_data: one VALID own master-key signature under a trusted
+  // master key is enough, whatever the other signatures (e.g. by a deleted device) say.
+  lemma mxt_bkt_master_signature_suffices{L}:
+    \forall mxt_bkt_signature *sigs, integer n, integer i, mxt_bkt_facts f;
+      mxt_bkt_algorithm_known(f) && 0 <= i < n && mxt_bkt_sig_by_trusted_master(sigs[i], f) ==>
+        mxt_bkt_backup_trusted(sigs, n, f);
+
+  // DIVERGENCES from BK-TRUST-012 (not the rule), named so vectors can be generated from them.
+  // matrix-rust-sdk's high-level matrix-sdk (maybe_enable_backups) enables upload only on a private key
+  // match; it never consults signatures.
+  predicate mxt_bkt_rsdk_key_only_trusted(mxt_bkt_facts f) =
+    mxt_bkt_algorithm_known(f) && mxt_bkt_private_key_trusted(f);
+  // Older matrix-js-sdk (doCheckKeyBackup, indexed revision) requires signature trust only.
+  predicate mxt_bkt_jssdk_signature_only_trusted{L}(mxt_bkt_signature *sigs, integer n, mxt_bkt_facts f) =
+    mxt_bkt_algorithm_known(f) && mxt_bkt_signature_trusted(sigs, n, f);
+
+  // Both only under-trust: whatever they trust, the rule trusts too.
+  lemma mxt_bkt_rsdk_key_only_under_trusts{L}:
+    \forall mxt_bkt_signature *sigs, integer n, mxt_bkt_facts f;
+      mxt_bkt_rsdk_key_only_trusted(f) ==> mxt_bkt_backup_trusted(sigs, n, f);
+  lemma mxt_bkt_jssdk_signature_only_under_trusts{L}:
+    \forall mxt_bkt_signature *sigs, integer n, mxt_bkt_facts f;
+      mxt_bkt_jssdk_signature_only_trusted(sigs, n, f) ==> mxt_bkt_backup_trusted(sigs, n, f);
+  // The two test cells of BK-TRUST-012. Signed by the trusted master key, no private key held: the rule
+  // trusts, the key-only client does not.
+  lemma mxt_bkt_cell_master_signed_no_key{L}:
+    \forall mxt_bkt_signature *sigs, integer n, mxt_bkt_facts f;
+      n == 1 && mxt_bkt_algorithm_known(f) && mxt_bkt_sig_by_trusted_master(sigs[0], f)
+      && f.key_source == MXT_BKT_PK_NONE ==>
+        mxt_bkt_backup_trusted(sigs, n, f) && !mxt_bkt_rsdk_key_only_trusted(f);
+  // Unsigned, private key from secret storage matches: the rule trusts, the signature-only client does not.
+  lemma mxt_bkt_cell_unsigned_key_matches{L}:
+    \forall mxt_bkt_signature *sigs, integer n, mxt_bkt_facts f;
+      n == 0 && mxt_bkt_algorithm_known(f) && f.key_source == MXT_BKT_PK_SECRET_STORAGE
+      && f.key_matches != 0 ==>
+        mxt_bkt_backup_trusted(sigs, n, f) && !mxt_bkt_jssdk_signature_only_trusted(sigs, n, f);
+*/
+
 /* ---------------------------------------------------------------------------------------------
  * Creating a backup (BK-TRUST-010; seed 000's strict profile).
  */
