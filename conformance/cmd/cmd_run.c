@@ -173,7 +173,7 @@ static void progress_tick(progress *p, const mxt_run *r, size_t done)
     if (p->quiet)
         return;
     double t = now_s();
-    if (t - p->start < 1.0 || t - p->last < (p->tty ? 1.0 : 5.0))
+    if (t - p->start < 1.0 || (p->shown && t - p->last < (p->tty ? 1.0 : 5.0)))
         return;
     p->last = t;
     size_t fail = 0, err = 0;

@@ -4,7 +4,6 @@
 #include "mxt_io.h"
 #include <dirent.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,31 +167,100 @@ static const char *const ID_RE = "^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)*-[A-Za-z0-9][
 static const char *const OP_RE = "^[a-z][a-z0-9_]*$";
 static const char *const FLAG_RE = "^[a-z][a-z0-9-]*(:[A-Za-z0-9_.:/#-]+)?$";
 
-/* Compiled patterns, kept for the life of the process (loading thousands of vectors would
- * otherwise spend its time in regcomp). */
+/* Hand-written matchers for the patterns above (regexec per field made loading slow). */
+static int upper_or_digit(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static int digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int alnum(char c)
+{
+    return upper_or_digit(c) || lower(c);
+}
+
+/* FAMILY_RE over s[0..n). */
+static int family_n(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        if (i >= n || !(s[i] >= 'A' && s[i] <= 'Z'))
+            return 0;
+        while (i < n && upper_or_digit(s[i]))
+            i++;
+        if (i == n)
+            return 1;
+        if (s[i] != '-')
+            return 0;
+        i++;
+    }
+}
+
 static int matches(const char *re, const char *s)
 {
-    static struct {
-        const char *re;
-        regex_t     rx;
-    } cache[8];
-    static size_t n_cache;
-    regex_t *rx = NULL;
-    regex_t tmp;
-    for (size_t i = 0; i < n_cache; i++)
-        if (cache[i].re == re)
-            rx = &cache[i].rx;
-    if (!rx) {
-        rx = n_cache < sizeof cache / sizeof cache[0] ? &cache[n_cache].rx : &tmp;
-        if (regcomp(rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+    size_t n = strlen(s);
+    if (re == FAMILY_RE)
+        return family_n(s, n);
+    if (re == RULE_RE) {
+        const char *dash = strrchr(s, '-');
+        if (!dash || !family_n(s, (size_t)(dash - s)))
             return 0;
-        if (rx != &tmp)
-            cache[n_cache++].re = re;
+        const char *p = dash + 1;
+        if (!digit(*p))
+            return 0;
+        while (digit(*p))
+            p++;
+        if (lower(*p))
+            p++;
+        return *p == 0;
     }
-    int ok = regexec(rx, s, 0, NULL, 0) == 0;
-    if (rx == &tmp)
-        regfree(&tmp);
-    return ok;
+    if (re == ID_RE) {
+        /* A family, '-', then the slug; the family part is whatever precedes the first '-' that
+         * is followed by something other than an upper-case word (the caller checks the family). */
+        for (const char *d = strchr(s, '-'); d; d = strchr(d + 1, '-')) {
+            if (!family_n(s, (size_t)(d - s)) || !alnum(d[1]))
+                continue;
+            const char *p = d + 1;
+            while (alnum(*p) || *p == '_' || *p == '.' || *p == '-')
+                p++;
+            if (*p == 0)
+                return 1;
+        }
+        return 0;
+    }
+    if (re == OP_RE) {
+        if (!lower(s[0]))
+            return 0;
+        for (size_t i = 1; i < n; i++)
+            if (!lower(s[i]) && !digit(s[i]) && s[i] != '_')
+                return 0;
+        return 1;
+    }
+    if (re == FLAG_RE) {
+        size_t i = 0;
+        if (!lower(s[0]))
+            return 0;
+        while (i < n && (lower(s[i]) || digit(s[i]) || s[i] == '-'))
+            i++;
+        if (i == n)
+            return 1;
+        if (s[i] != ':' || i + 1 == n)
+            return 0;
+        for (i++; i < n; i++)
+            if (!alnum(s[i]) && !strchr("_.:/#-", s[i]))
+                return 0;
+        return 1;
+    }
+    return 0;
 }
 
 static void add_error(mxt_vecset *set, const char *file, const char *path, const char *msg)
@@ -316,13 +384,46 @@ static int check_expected(mxt_vecset *set, const char *file, const char *path, c
     return 1;
 }
 
-static int id_taken(const mxt_vecset *set, const char *id, const mxt_vector **other)
+static size_t id_hash(const char *id)
 {
-    for (size_t i = 0; i < set->n_vec; i++)
-        if (strcmp(set->vec[i].id, id) == 0) {
-            *other = &set->vec[i];
-            return 1;
-        }
+    size_t h = 14695981039346656037u;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+/* The vector with this id, or NULL. */
+static const mxt_vector *id_lookup(const mxt_vecset *set, const char *id)
+{
+    if (set->id_cap == 0)
+        return NULL;
+    for (size_t i = id_hash(id) & (set->id_cap - 1);; i = (i + 1) & (set->id_cap - 1)) {
+        size_t slot = set->id_slots[i];
+        if (slot == 0)
+            return NULL;
+        if (strcmp(set->vec[slot - 1].id, id) == 0)
+            return &set->vec[slot - 1];
+    }
+}
+
+/* Indexes vector `k` (already in set->vec) by its id; grows the table at half load. */
+static int id_insert(mxt_vecset *set, size_t k)
+{
+    if (2 * (k + 1) > set->id_cap) {
+        size_t cap = set->id_cap ? set->id_cap * 2 : 256;
+        size_t *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        free(set->id_slots);
+        set->id_slots = slots;
+        set->id_cap = cap;
+        for (size_t j = 0; j < k; j++)
+            id_insert(set, j);
+    }
+    size_t i = id_hash(set->vec[k].id) & (set->id_cap - 1);
+    while (set->id_slots[i] != 0)
+        i = (i + 1) & (set->id_cap - 1);
+    set->id_slots[i] = k + 1;
     return 0;
 }
 
@@ -371,8 +472,8 @@ static void add_vector(mxt_vecset *set, const char *file, const char *family, in
         add_error(set, file, p, m);
         ok = 0;
     }
-    const mxt_vector *other;
-    if (id_taken(set, id->valuestring, &other)) {
+    const mxt_vector *other = id_lookup(set, id->valuestring);
+    if (other) {
         char m[700];
         snprintf(m, sizeof m, "duplicate id \"%.200s\" (first in %.200s at $.vectors[%zu])",
                  id->valuestring, other->file, other->index);
@@ -429,6 +530,12 @@ static void add_vector(mxt_vecset *set, const char *file, const char *family, in
     x->input = input;
     x->expected = cJSON_GetObjectItemCaseSensitive(v, "expected");
     set->n_vec++;
+    if (id_insert(set, set->n_vec - 1) != 0) {
+        free(x->rules);
+        free(x->flags);
+        set->n_vec--;
+        add_error(set, file, path, "out of memory");
+    }
 }
 
 void mxt_vecset_add_text(mxt_vecset *set, const char *name, const char *text, size_t len)
@@ -512,8 +619,10 @@ void mxt_vecset_add_text(mxt_vecset *set, const char *name, const char *text, si
         snprintf(m, sizeof m, "does not equal the number of vectors (%d)", n);
         add_error(set, file, "$.count", m);
     }
-    for (int i = 0; i < n; i++)
-        add_vector(set, file, family->valuestring, i, cJSON_GetArrayItem(vectors, i));
+    int i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, vectors)
+        add_vector(set, file, family->valuestring, i++, v);
 }
 
 static int by_name(const void *a, const void *b)
@@ -600,6 +709,7 @@ void mxt_vecset_free(mxt_vecset *set)
         free(set->err[i].message);
     }
     free(set->err);
+    free(set->id_slots);
     memset(set, 0, sizeof *set);
 }
 

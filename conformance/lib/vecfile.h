@@ -60,6 +60,8 @@ typedef struct {
     size_t         n_vec;
     mxt_load_error *err;
     size_t          n_err;
+    size_t         *id_slots;  /* open-addressing index of vec by id: slot = vector index + 1 */
+    size_t          id_cap;    /* slots (a power of two), 0 before the first vector */
 } mxt_vecset;
 
 /* Loads every *.json file of `dir` (sorted by name) or one file when `dir` names a file.
