@@ -190,8 +190,8 @@ typedef enum {
 } mxt_bkc_profile;
 
 /*@
-  // BK-TRUST-010: the signatures a creating client adds. The device always signs; the master key signs
-  // when its private half is held.
+  // BK-TRUST-010: a creating client signs with its device and, when it holds the master private key,
+  // with the master key too (stated in mxt_bkc_plan_create's contract, core/bk_trust.h).
   // Seed 000 (strict profile): creating without the master private key is refused.
   predicate mxt_bkc_may_create(mxt_bkc_profile p, integer holds_master_private) =
     p != MXT_BKC_PROFILE_STRICT || holds_master_private != 0;
