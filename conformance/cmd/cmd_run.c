@@ -329,6 +329,15 @@ int cmd_run(int argc, char **argv)
 
 /* ---- mxtrust client ------------------------------------------------------------------------- */
 
+static int declares(const cJSON *ops, const char *op)
+{
+    const cJSON *o;
+    cJSON_ArrayForEach(o, ops)
+        if (cJSON_IsString(o) && strcmp(o->valuestring, op) == 0)
+            return 1;
+    return 0;
+}
+
 int cmd_client(int argc, char **argv)
 {
     options o;
@@ -368,7 +377,12 @@ int cmd_client(int argc, char **argv)
     r.impl_version = version;
     int strict = o.strict_reasons || (a.name && strcmp(a.name, CORE_NAME) == 0);
     r.strict_reason = strict;
+    /* The operations of the last successful handshake (kept while a restart is failing). */
+    cJSON *declared = cJSON_CreateArray();
+    for (size_t k = 0; ar == MXT_AR_OK && k < a.n_ops; k++)
+        cJSON_AddItemToArray(declared, cJSON_CreateString(a.ops[k]));
     int declared_known = ar == MXT_AR_OK;
+    mxt_result *need_restart = NULL; /* the vector whose failure needs a restart */
 
     for (size_t i = 0; i < r.n_res; i++) {
         if (g_stop) {
@@ -376,10 +390,41 @@ int cmd_client(int argc, char **argv)
             break;
         }
         mxt_result *res = &r.res[i];
-        if (declared_known && !mxt_adapter_declares(&a, res->v->op)) {
+        if (declared_known && !declares(declared, res->v->op)) {
             res->verdict = MXT_V_SKIP;
             res->evidence = mxt_strfmt("the adapter does not declare operation %s", res->v->op);
             continue;
+        }
+        /* Restart after a failure, within the budget; a failed handshake uses budget too. */
+        while (need_restart && !gave_up && !g_stop) {
+            if (restarts >= o.max_restarts) {
+                gave_up = mxt_strfmt("not sent: the adapter failed after %d restart%s "
+                                     "(last failure on %s)",
+                                     restarts, restarts == 1 ? "" : "s", need_restart->v->id);
+                break;
+            }
+            restarts++;
+            if (!o.quiet)
+                fprintf(stderr, "mxtrust client: %s: %s; restarting the adapter (%d/%d)\n",
+                        need_restart->v->id,
+                        need_restart->evidence ? need_restart->evidence : "?", restarts,
+                        o.max_restarts);
+            char *w2 = NULL;
+            mxt_adapter_rc sr = mxt_adapter_start(&a, &w2);
+            if (sr == MXT_AR_OK) {
+                need_restart = NULL;
+                cJSON_Delete(declared);
+                declared = cJSON_CreateArray();
+                for (size_t k = 0; k < a.n_ops; k++)
+                    cJSON_AddItemToArray(declared, cJSON_CreateString(a.ops[k]));
+            }
+            else if (!o.quiet && sr == MXT_AR_FAILED)
+                fprintf(stderr, "mxtrust client: restart failed: %s\n", w2 ? w2 : "?");
+            free(w2);
+        }
+        if (g_stop) {
+            r.interrupted = g_stop;
+            break;
         }
         if (gave_up) {
             res->verdict = MXT_V_ERROR;
@@ -406,34 +451,7 @@ int cmd_client(int argc, char **argv)
             res->evidence = why;
             res->ms = ms;
             why = NULL;
-            /* Restart, within the budget; a restart whose handshake fails uses budget too. */
-            while (!gave_up) {
-                if (restarts >= o.max_restarts) {
-                    gave_up = mxt_strfmt("not sent: the adapter failed after %d restart%s "
-                                         "(last failure on %s)",
-                                         restarts, restarts == 1 ? "" : "s", res->v->id);
-                    break;
-                }
-                restarts++;
-                if (!o.quiet)
-                    fprintf(stderr, "mxtrust client: %s: %s; restarting the adapter (%d/%d)\n",
-                            res->v->id, res->evidence ? res->evidence : "?", restarts,
-                            o.max_restarts);
-                char *w2 = NULL;
-                mxt_adapter_rc sr = mxt_adapter_start(&a, &w2);
-                if (sr == MXT_AR_OK) {
-                    free(w2);
-                    declared_known = 1;
-                    break;
-                }
-                if (sr == MXT_AR_INTERRUPTED) {
-                    free(w2);
-                    break;
-                }
-                if (!o.quiet)
-                    fprintf(stderr, "mxtrust client: restart failed: %s\n", w2 ? w2 : "?");
-                free(w2);
-            }
+            need_restart = res; /* restarted lazily, when the next request needs it */
         }
         progress_tick(&p, &r, i + 1);
     }
@@ -446,6 +464,7 @@ int cmd_client(int argc, char **argv)
                 restarts == 1 ? "" : "s");
     rc = finish(&r, &o, t0);
     mxt_adapter_free(&a);
+    cJSON_Delete(declared);
     free(gave_up);
     free(name);
     free(version);

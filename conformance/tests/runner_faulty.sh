@@ -55,6 +55,16 @@ evidence always SIG-fx-enc-foo | grep -q "not sent: the adapter failed after 2 r
   || fail "restart budget evidence: $(evidence always SIG-fx-enc-foo)"
 [ "$(junit_ids "$T/always.xml" | wc -l)" = 9 ] || fail "always-crash JUnit"
 
+# Restarts whose handshake fails: the budget runs out; the vectors left are errors, not skips.
+rm -f "$T/once"
+expect_rc 1 "$MXT_BIN" client --adapter "exec $FA crash-then-bad-hello 2 --once $T/once" --vectors "$G" \
+  --max-restarts 2 --json "$T/rh.json"
+[ "$(count "$T/rh.json" pass)" = 1 ] || fail "restart-handshake: one pass before the crash"
+[ "$(count "$T/rh.json" error)" = 8 ] || fail "restart-handshake: the rest are errors"
+grep_err "restart failed: bad hello answer"
+evidence rh SIG-fx-enc-foo | grep -q "not sent: the adapter failed after 2 restarts (last failure on CJSON-fx-unicode)" \
+  || fail "restart-handshake evidence: $(evidence rh SIG-fx-enc-foo)"
+
 # A bad handshake: every vector is an error naming it.
 expect_rc 1 "$MXT_BIN" client --adapter "exec $FA bad-hello 0" --vectors "$G" --max-restarts 0 \
   --json "$T/hello.json"
