@@ -14,5 +14,10 @@ void op_trust_requirement(const cJSON *input, mxt_outcome *out);
 void op_display_policy(const cJSON *input, mxt_outcome *out);
 void op_sender_data_recalculate(const cJSON *input, mxt_outcome *out);
 void op_sender_data_merge(const cJSON *input, mxt_outcome *out);
+/* Identity scenarios over /keys/query responses (ops_identity.c) */
+void op_cross_signing_key(const cJSON *input, mxt_outcome *out);
+void op_device_trust(const cJSON *input, mxt_outcome *out);
+void op_backup_trust(const cJSON *input, mxt_outcome *out);
+void op_sender_data(const cJSON *input, mxt_outcome *out);
 
 #endif
