@@ -362,6 +362,12 @@ static mxt_adapter_rc fail_read(mxt_adapter *a, pump_rc rc, const char *waiting_
 
 static cJSON *parse_line(const char *line, size_t len, char **why)
 {
+    if (!mxt_utf8_valid(line, len)) {
+        char *fb = first_bytes(line, len);
+        *why = mxt_strfmt("not UTF-8 line: %s", fb ? fb : "?");
+        free(fb);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithLengthOpts(line, len, &end, 0);
     if (j && end) {

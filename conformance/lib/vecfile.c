@@ -57,6 +57,18 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
     return len;
 }
 
+int mxt_utf8_valid(const char *bytes, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)bytes;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq(p + i, n - i);
+        if (l == 0)
+            return 0;
+        i += l;
+    }
+    return 1;
+}
+
 char *mxt_sanitize(const char *bytes, size_t n)
 {
     const unsigned char *p = (const unsigned char *)bytes;

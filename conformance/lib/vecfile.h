@@ -104,6 +104,8 @@ char *mxt_outcome_text(const mxt_outcome *o);
 /* Text helpers shared by the reports. */
 /* Copy of bytes[0..n) where valid UTF-8 is kept (except controls) and anything else is "\xNN". */
 char *mxt_sanitize(const char *bytes, size_t n);
+/* 1 when bytes[0..n) is valid UTF-8 (RFC 3629: no overlongs, surrogates or values > U+10FFFF). */
+int mxt_utf8_valid(const char *bytes, size_t n);
 /* printf into a new heap string. */
 char *mxt_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -33,13 +33,13 @@ done
 evidence crash CJSON-fx-array | grep -q "exited with status 3; last stderr line: faulty adapter: crashing on request 3" \
   || fail "crash evidence: $(evidence crash CJSON-fx-array)"
 evidence hang CJSON-fx-array | grep -qx "no response within 400 ms (killed)" || fail "hang evidence"
-evidence garbage CJSON-fx-array | grep -qF 'not JSON line: "\x00\xffthis is not json {{{"' \
+evidence garbage CJSON-fx-array | grep -qF 'not UTF-8 line: "\x00\xffthis is not json {{{"' \
   || fail "garbage evidence: $(evidence garbage CJSON-fx-array)"
 evidence wrong-id CJSON-fx-array | grep -qF 'response id "not-CJSON-fx-array", expected "CJSON-fx-array"' \
   || fail "wrong-id evidence"
 $PY -c 'import sys, xml.etree.ElementTree as E
 c = [c for c in E.parse(sys.argv[1]).getroot().iter("testcase") if c.get("name") == "CJSON-fx-array"][0]
-assert "not JSON line" in c.find("error").get("message")' "$T/garbage.xml" || fail "garbage in JUnit"
+assert "not UTF-8 line" in c.find("error").get("message")' "$T/garbage.xml" || fail "garbage in JUnit"
 
 # A closed stdout (the adapter keeps running).
 run_faulty close close 2 --once "$T/once"

@@ -258,6 +258,15 @@ Test(xml, escaping)
     free(s);
 }
 
+Test(text, utf8_validity)
+{
+    cr_assert(mxt_utf8_valid("a\xc3\xa9\xf0\x9f\x98\x80", 7));
+    cr_assert(!mxt_utf8_valid("\xc0\x80", 2), "overlong");
+    cr_assert(!mxt_utf8_valid("\xed\xa0\x80", 3), "surrogate");
+    cr_assert(!mxt_utf8_valid("\xf4\x90\x80\x80", 4), "above U+10FFFF");
+    cr_assert(!mxt_utf8_valid("\xe6\x97", 2), "truncated");
+}
+
 Test(text, sanitize)
 {
     char *s = mxt_sanitize("ok\x00\n\xc3\xa9\xc3", 7);
@@ -433,6 +442,10 @@ Test(adapter, response_parsing)
     cr_assert_eq(mxt_adapter_parse_response(R("\x01garbage{"), "A", &o, &why), MXT_AR_FAILED);
     cr_assert_str_eq(why, "not JSON line: \"\\x01garbage{\"");
     free(why);
+    cr_assert_eq(mxt_adapter_parse_response(R("{\"type\":\"response\",\"id\":\"A\",\"result\":\"ok\","
+                                              "\"output\":\"\xc3\""), "A", &o, &why), MXT_AR_FAILED);
+    cr_assert(strstr(why, "not UTF-8 line"), "%s", why);
+    free(why);
     cr_assert_eq(mxt_adapter_parse_response(R("[1]"), "A", &o, &why), MXT_AR_FAILED);
     cr_assert(strstr(why, "not a JSON object"));
     free(why);
@@ -504,7 +517,7 @@ Test(adapter, hang_times_out_and_is_killed, .timeout = 20)
 Test(adapter, garbage_wrong_id_closed_stdout_bad_hello, .timeout = 30)
 {
     static const char *modes[][2] = {
-        {FAULTY "garbage 1", "not JSON line: \"\\x00\\xffthis is not json {{{\""},
+        {FAULTY "garbage 1", "not UTF-8 line: \"\\x00\\xffthis is not json {{{\""},
         {FAULTY "wrong-id 1", "response id \"not-V1\", expected \"V1\""},
         {"exec " FAULTY "close 1", "stdout closed before the response; the adapter is still running"},
         {"exit 7", "stdout closed before the hello answer; the adapter exited with status 7"},
