@@ -138,12 +138,19 @@ void mxt_id_device_get(const mxt_json_doc *kq, const char *user, const char *dev
     d->usable = 1;
 }
 
-int mxt_id_device_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], mxt_id_device *d)
+/* The first usable device with this curve25519 key, only among `only_user`'s devices when it is not
+ * NULL; 1 found, 0 not. */
+static int find_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], const char *only_user,
+                         mxt_id_device *d)
 {
     uint32_t all = mxt_id_get(kq, 0, "device_keys"), uc = 0, uk, uv;
     while (mxt_id_next_member(kq, all, &uc, &uk, &uv)) {
         char *user = mxt_id_str(kq, uk);
         uint32_t dc = 0, dk, dvv;
+        if (user && only_user && strcmp(user, only_user) != 0) {
+            free(user);
+            continue;
+        }
         while (user && mxt_id_next_member(kq, uv, &dc, &dk, &dvv)) {
             char *dev = mxt_id_str(kq, dk);
             if (!dev)
@@ -160,6 +167,14 @@ int mxt_id_device_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], mxt_
     memset(d, 0, sizeof *d);
     d->obj = MXT_JSON_NONE;
     return 0;
+}
+
+int mxt_id_device_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], const char *prefer_user,
+                           mxt_id_device *d)
+{
+    if (prefer_user && find_by_curve(kq, curve, prefer_user, d))
+        return 1;
+    return find_by_curve(kq, curve, NULL, d);
 }
 
 /* ---- signatures and chains ------------------------------------------------------------------- */

@@ -71,8 +71,11 @@ typedef struct {
 /* Looks up device_keys[user][device_id]; d->usable says whether it is there and usable. */
 void mxt_id_device_get(const mxt_json_doc *kq, const char *user, const char *device_id,
                        mxt_id_device *d);
-/* Finds the usable device (of any user) whose curve25519 key is curve[0..32). 1 found, 0 not. */
-int mxt_id_device_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], mxt_id_device *d);
+/* Finds a usable device whose curve25519 key is curve[0..32): one of `prefer_user`'s devices when
+ * there is one (so another user publishing the same Curve25519 key cannot shadow the sender's
+ * device), else the first of any user in document order. 1 found, 0 not. */
+int mxt_id_device_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], const char *prefer_user,
+                           mxt_id_device *d);
 
 /* Verdict of mxt_sig_check on object token `obj` of `doc` for signatures[signer][key_id] with
  * public key pk. A scratch buffer for the signing bytes is allocated as needed. On an internal

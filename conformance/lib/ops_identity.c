@@ -419,7 +419,7 @@ static int sd_reception(const mxt_json_doc *kq, const cJSON *local, const cJSON 
                     MXT_OK && en == 32;
 
     mxt_id_device dev;
-    r->device_found = (uint8_t)mxt_id_device_by_curve(kq, curve, &dev);
+    r->device_found = (uint8_t)mxt_id_device_by_curve(kq, curve, sender, &dev);
     if (!r->device_found)
         return 0;
     r->device_owned_by_sender =

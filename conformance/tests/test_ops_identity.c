@@ -209,15 +209,47 @@ Test(identity, device_lookup)
     /* Bob's device is not Alice's. */
     mxt_id_device_get(&j.doc, ALICE, "BOBPHONE", &d);
     cr_assert_not(d.usable);
-    cr_assert(mxt_id_device_by_curve(&j.doc, b_phone.cv, &d));
+    cr_assert(mxt_id_device_by_curve(&j.doc, b_phone.cv, NULL, &d));
     cr_assert_str_eq(d.user, BOB);
     cr_assert_str_eq(d.device_id, "BOBPHONE");
-    cr_assert(mxt_id_device_by_curve(&j.doc, a_laptop.cv, &d));
+    cr_assert(mxt_id_device_by_curve(&j.doc, a_laptop.cv, BOB, &d));
     cr_assert_str_eq(d.device_id, "LAPTOP");
     /* The spoofed device's curve key is not found: it is not usable. */
-    cr_assert_not(mxt_id_device_by_curve(&j.doc, a_spoof.cv, &d));
+    cr_assert_not(mxt_id_device_by_curve(&j.doc, a_spoof.cv, ALICE, &d));
     cr_assert_not(d.usable);
     mxt_id_json_free(&j);
+}
+
+/* Another user ("@aaron", listed before Bob) publishes a device with Bob's Curve25519 key. */
+static char *shadowed_world_text(void)
+{
+    char *text = world_text(0);
+    cJSON *kq = cJSON_Parse(text);
+    free(text);
+    device evil;
+    device_init(&evil, "@aaron:test.example", "EVIL");
+    snprintf(evil.cv64, sizeof evil.cv64, "%s", b_phone.cv64);
+    cJSON_AddItemToObject(member(member(kq, "device_keys"), "@aaron:test.example"), "EVIL",
+                          device_keys("@aaron:test.example", &evil, "EVIL", NULL, NULL));
+    text = mxt_vg_canonical(kq);
+    cJSON_Delete(kq);
+    return text;
+}
+
+Test(identity, curve_lookup_prefers_the_senders_device)
+{
+    char *text = shadowed_world_text();
+    mxt_id_json j;
+    mxt_where w;
+    cr_assert_eq(mxt_id_json_parse(&j, (const uint8_t *)text, strlen(text), &w), MXT_OK);
+    mxt_id_device d;
+    cr_assert(mxt_id_device_by_curve(&j.doc, b_phone.cv, NULL, &d));
+    cr_assert_str_eq(d.user, "@aaron:test.example"); /* first in document order */
+    cr_assert(mxt_id_device_by_curve(&j.doc, b_phone.cv, BOB, &d));
+    cr_assert_str_eq(d.user, BOB);
+    cr_assert_str_eq(d.device_id, "BOBPHONE");
+    mxt_id_json_free(&j);
+    free(text);
 }
 
 Test(identity, own_chain_links)
@@ -403,6 +435,9 @@ Test(ops_identity, sender_data_and_device_trust)
     expect(sd_input(kq, &b_phone, ALICE, NULL), "sender_data", "unknown_device", NULL);
     /* The spoofed device is not usable: unknown. */
     expect(sd_input(kq, &a_spoof, ALICE, NULL), "sender_data", "unknown_device", NULL);
+    free(kq);
+    kq = shadowed_world_text();
+    expect(sd_input(kq, &b_phone, BOB, NULL), "sender_data", "sender_unverified", NULL);
     free(kq);
     kq = world_text(1);
     expect(sd_input(kq, &a_phone, ALICE, NULL), "sender_data", "discard", NULL);
