@@ -286,8 +286,6 @@ static const mxt_op OPS[] = {
     {"canonical_json", op_canonical_json, "canonical JSON of a text (CJSON)"},
     {"base64_decode", op_base64_decode, "unpadded base64 decoding (SIG-006)"},
     {"base64_encode", op_base64_encode, "unpadded base64 encoding (SIG-006)"},
-    /* Pending core/signed_json.c: uncomment when it lands (ops_sig.c has the operation).
-    {"verify_json", mxt_op_verify_json, "one signature on a signed JSON object (SIG)"}, */
     {"better_key", op_better_key, "stored vs uploaded key: store, replace or keep (BK-BETTER)"},
     {"better_key_sequence", op_better_key_sequence, "the key a slot holds after uploads (BK-BETTER-004)"},
     {"verification_state", op_verification_state, "verification state of a decrypted event (SD-008)"},
@@ -299,6 +297,7 @@ static const mxt_op OPS[] = {
      * as core/signed_json.c is in the tree (MXT_HAVE_SIG_CHECK: a build that links another one).
      * Drop the guard once core/signed_json.c is committed. */
 #if defined(MXT_HAVE_SIG_CHECK) || (defined(__has_include) && __has_include("signed_json.c"))
+    {"verify_json", mxt_op_verify_json, "one signature on a signed JSON object (SIG)"},
     {"cross_signing_key", op_cross_signing_key, "one cross-signing key object for a user and role (XS-001/002)"},
     {"device_trust", op_device_trust, "cross-signing chain to a device over /keys/query (XS-006/007)"},
     {"backup_trust", op_backup_trust, "may a client trust a backup's auth_data (BK-TRUST-012)"},
