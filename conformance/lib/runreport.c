@@ -208,10 +208,13 @@ void mxt_report_text(FILE *f, const mxt_run *r, int color, int quiet)
         size_t notes = 0;
         for (size_t i = 0; i < r->n_res; i++)
             if (r->res[i].note) {
-                if (notes++ == 0)
+                if (notes == 0)
                     fprintf(f, "\nnotes (not failures):\n");
-                fprintf(f, "  %s: %s\n", r->res[i].v->id, r->res[i].note);
+                if (notes++ < 20)
+                    fprintf(f, "  %s: %s\n", r->res[i].v->id, r->res[i].note);
             }
+        if (notes > 20)
+            fprintf(f, "  ... and %zu more notes (all are in the --json report)\n", notes - 20);
         fputc('\n', f);
     }
     if (r->interrupted)

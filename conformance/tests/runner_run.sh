@@ -32,6 +32,14 @@ grep_out "5 passed, 0 failed"
   || fail "two load errors in the JSON report"
 $PY -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$T/bad.xml" || fail "bad.xml"
 
+# Inputs an operation cannot use: errors naming the JSON path; unknown operations are skipped.
+expect_rc 1 "$MXT_BIN" run --vectors "$V/inputerr" --json "$T/in.json"
+grep_out "ERROR CJSON-fx-no-json"
+grep_out "why:      input.json: missing"
+grep_out 'why:      input.profile: "lenient" is neither "strict" nor "normalise"'
+grep_out "skipped 1: operation no_such_op is not implemented in-process"
+[ "$(count "$T/in.json" error)" = 2 ] && [ "$(count "$T/in.json" skip)" = 1 ] || fail "inputerr counts"
+
 # Selection.
 expect_rc 0 "$MXT_BIN" run --vectors "$V/good" --family SIG --json "$T/sig.json"
 [ "$(count "$T/sig.json" total)" = 4 ] || fail "--family SIG selects 4"
