@@ -30,6 +30,10 @@ for mode in crash hang garbage wrong-id; do
   verdicts "$T/$mode.json" | grep -qx "CJSON-fx-array error" || fail "$mode: the third vector errs"
   grep_err "restarting the adapter (1/5)"
 done
+rm -f "$T/once"
+expect_rc 1 "$MXT_BIN" client --adapter "exec $FA crash 3 --once $T/once" --vectors "$G" --quiet \
+  --adapter-log "$T/adapter.log"
+grep -q "faulty adapter: crashing on request 3" "$T/adapter.log" || fail "--adapter-log keeps stderr"
 evidence crash CJSON-fx-array | grep -q "exited with status 3; last stderr line: faulty adapter: crashing on request 3" \
   || fail "crash evidence: $(evidence crash CJSON-fx-array)"
 evidence hang CJSON-fx-array | grep -qx "no response within 400 ms (killed)" || fail "hang evidence"

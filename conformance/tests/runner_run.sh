@@ -40,6 +40,11 @@ grep_out 'why:      input.profile: "lenient" is neither "strict" nor "normalise"
 grep_out "skipped 1: operation no_such_op is not implemented in-process"
 [ "$(count "$T/in.json" error)" = 2 ] && [ "$(count "$T/in.json" skip)" = 1 ] || fail "inputerr counts"
 
+# The hand-written fixtures follow the published schema too.
+for d in good wrong inputerr; do
+  MXT_VECTORS="$V/$d" bash "$MXT_SRC/vectors/tests/schema_check.sh" >"$T/out" || { cat "$T/out"; fail "schema: $d"; }
+done
+
 # Selection.
 expect_rc 0 "$MXT_BIN" run --vectors "$V/good" --family SIG --json "$T/sig.json"
 [ "$(count "$T/sig.json" total)" = 4 ] || fail "--family SIG selects 4"

@@ -14,7 +14,7 @@ if [ ${#files[@]} -eq 0 ]; then
   echo "schema_check: no vector files in $dir yet: nothing to check"
   exit 0
 fi
-/usr/bin/python3 - "$dir/schema.json" "${files[@]}" <<'EOF'
+/usr/bin/python3 - "$src/vectors/schema.json" "${files[@]}" <<'EOF'
 import json, sys
 import jsonschema
 
