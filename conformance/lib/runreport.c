@@ -308,6 +308,8 @@ cJSON *mxt_report_json(const mxt_run *r)
         cJSON_AddStringToObject(v, "id", res->v->id);
         cJSON_AddStringToObject(v, "family", res->v->family);
         cJSON_AddItemToObject(v, "rules", strings_json(res->v->rules, res->v->n_rules));
+        cJSON_AddItemToObject(v, "flags", strings_json(res->v->flags, res->v->n_flags));
+        cJSON_AddStringToObject(v, "comment", res->v->comment);
         cJSON_AddStringToObject(v, "op", res->v->op);
         cJSON_AddStringToObject(v, "verdict", mxt_verdict_name(res->verdict));
         cJSON_AddItemToObject(v, "expected", cJSON_Duplicate(res->v->expected, 1));

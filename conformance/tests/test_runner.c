@@ -359,6 +359,8 @@ Test(report, json_has_summaries_and_outcomes)
     cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "load_errors")), 1);
     cJSON *v0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "vectors"), 0);
     cr_assert_str_eq(cJSON_GetObjectItem(v0, "verdict")->valuestring, "fail");
+    cr_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(v0, "flags"), 0)->valuestring,
+                     "spec-example");
     cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(v0, "actual"), "output")->valuestring,
                      "<{\"x\":1}>");
     cJSON_Delete(j);
