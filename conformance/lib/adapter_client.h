@@ -50,6 +50,7 @@ typedef enum {
     MXT_AR_INTERRUPTED     /* opts.stop was set while waiting; the adapter was killed */
 } mxt_adapter_rc;
 
+/* Also sets SIGPIPE to SIG_IGN when it is at its default (a dead adapter must not kill us). */
 void mxt_adapter_init(mxt_adapter *a, const mxt_adapter_opts *opts);
 /* Spawns the command and performs the handshake. MXT_AR_OK, or FAILED/INTERRUPTED with *why. */
 mxt_adapter_rc mxt_adapter_start(mxt_adapter *a, char **why);
