@@ -7,9 +7,12 @@
  * members come out in code point order. Each token is entered once and left once, which bounds
  * the loop. Writing keeps counting past `cap`, so a short buffer still yields the exact length.
  */
-#include <string.h>
 #include "canon.h"
 #include "jstr.h"
+
+static const uint8_t W_TRUE[4] = {'t', 'r', 'u', 'e'};
+static const uint8_t W_FALSE[5] = {'f', 'a', 'l', 's', 'e'};
+static const uint8_t W_NULL[4] = {'n', 'u', 'l', 'l'};
 
 /* Appends byte c at position w (written only when it fits); returns the new length. */
 /*@
@@ -32,18 +35,17 @@ static size_t put1(uint8_t *out, size_t cap, size_t w, uint8_t c)
   assigns out[0 .. cap - 1];
   ensures \result >= w;
 */
-static size_t putn(uint8_t *out, size_t cap, size_t w, const uint8_t *src, size_t k)
+static size_t putn(uint8_t *restrict out, size_t cap, size_t w, const uint8_t *restrict src,
+                   size_t k)
 {
-    if (w < cap && k <= cap - w) {
-        memcpy(out + w, src, k);
-    } else {
-        /*@ loop invariant 0 <= i <= k;
-            loop assigns i, out[0 .. cap - 1];
-            loop variant k - i; */
-        for (size_t i = 0; i < k; i++)
-            if (w < cap && i < cap - w)
-                out[w + i] = src[i];
-    }
+    size_t fit = 0;
+    if (w < cap)
+        fit = k <= cap - w ? k : cap - w;
+    /*@ loop invariant 0 <= i <= fit;
+        loop assigns i, out[0 .. cap - 1];
+        loop variant fit - i; */
+    for (size_t i = 0; i < fit; i++)
+        out[w + i] = src[i];
     return k <= SIZE_MAX - w ? w + k : SIZE_MAX;
 }
 
@@ -74,13 +76,26 @@ static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, 
     i = (size_t)doc->tok[t].start + 1u;
     end = (size_t)doc->tok[t].start + doc->tok[t].len - 1u;
     *w = put1(out, cap, *w, '"');
+    if ((doc->tok[t].flags & MXT_JSON_F_ESCAPED) == 0) {
+        /* no escapes: the reader has checked that every byte stands for itself (no '"', '\\'
+           or control character, valid UTF-8), so the content is already canonical */
+        *w = putn(out, cap, *w, in + i, end - i);
+        *w = put1(out, cap, *w, '"');
+        return MXT_OK;
+    }
     run = i;
     /*@ loop invariant doc->tok[t].start + 1 <= run <= i <= end;
         loop assigns i, run, cp, nx, b[0 .. 5], bl, *w, out[0 .. cap - 1];
         loop variant end - i; */
     while (i < end) {
-        uint8_t c = in[i];
-        if (c >= 0x20u && c != '"' && c != '\\') {
+        uint8_t c;
+        if (end - i >= 4u && (mxt_jstr_class[in[i]] & mxt_jstr_class[in[i + 1u]]
+                              & mxt_jstr_class[in[i + 2u]] & mxt_jstr_class[in[i + 3u]] & MXT_JC_OUT)) {
+            i += 4u;
+            continue;
+        }
+        c = in[i];
+        if (mxt_jstr_class[c] & MXT_JC_OUT) {
             i++;
             continue;
         }
@@ -207,6 +222,7 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
         loop variant steps - s; */
     for (uint64_t s = 0; s < steps; s++) {
         uint32_t p;
+        //@ assert mxt_tok_ok(doc, t);
         if (entering) {
             uint8_t ty = tok[t].type;
             if (ty == MXT_JSON_OBJECT) {
@@ -240,11 +256,11 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
             } else if (ty == MXT_JSON_NUMBER) {
                 w = put_int(out, cap, w, tok[t].num);
             } else if (ty == MXT_JSON_TRUE) {
-                w = putn(out, cap, w, (const uint8_t *)"true", 4);
+                w = putn(out, cap, w, W_TRUE, 4);
             } else if (ty == MXT_JSON_FALSE) {
-                w = putn(out, cap, w, (const uint8_t *)"false", 5);
+                w = putn(out, cap, w, W_FALSE, 5);
             } else {
-                w = putn(out, cap, w, (const uint8_t *)"null", 4);
+                w = putn(out, cap, w, W_NULL, 4);
             }
             entering = 0;
             continue;

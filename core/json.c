@@ -71,8 +71,14 @@ static mxt_status scan_string(const uint8_t *in, uint32_t n, uint32_t p, uint32_
         loop assigns q, fl, cp, nx, st;
         loop variant n - q; */
     while (q < n) {
-        uint8_t c = in[q];
-        if (c >= 0x20u && c < 0x80u && c != '"' && c != '\\') {
+        uint8_t c;
+        if (n - q >= 4u && (mxt_jstr_class[in[q]] & mxt_jstr_class[in[q + 1u]]
+                            & mxt_jstr_class[in[q + 2u]] & mxt_jstr_class[in[q + 3u]] & MXT_JC_IN)) {
+            q += 4u;
+            continue;
+        }
+        c = in[q];
+        if (mxt_jstr_class[c] & MXT_JC_IN) {
             q++;
             continue;
         }
@@ -132,7 +138,7 @@ static uint64_t digit_at(const uint8_t *in, uint32_t n, uint32_t i0, uint64_t l1
  */
 /*@
   requires i0 <= i1 <= n && f0 <= f1 <= n;
-  requires -2000000000 <= e <= 2000000000;
+  requires -1000000000000 <= e <= 1000000000000;
   requires \valid_read(in + (0 .. n - 1));
   requires \valid(val);
   assigns *val;
@@ -308,11 +314,12 @@ static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigne
         }
         e0 = q;
         /*@ loop invariant e0 <= q <= n;
-            loop invariant 0 <= e <= 2000000000;
+            loop invariant 0 <= e <= 1000000000000;
             loop assigns q, e;
             loop variant n - q; */
         while (q < n && in[q] >= '0' && in[q] <= '9') {
-            if (e < 1000000000)
+            /* saturates near 10^12: far beyond any fraction length, so still decides exactly */
+            if (e < 100000000000LL)
                 e = e * 10 + (int64_t)(in[q] - '0');
             q++;
         }
@@ -360,6 +367,10 @@ static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigne
     return MXT_OK;
 }
 
+static const uint8_t W_TRUE[4] = {'t', 'r', 'u', 'e'};
+static const uint8_t W_FALSE[5] = {'f', 'a', 'l', 's', 'e'};
+static const uint8_t W_NULL[4] = {'n', 'u', 'l', 'l'};
+
 /* Matches the literal word w[0..wl) at in[p]; on failure *err is the offset. */
 /*@
   requires p < n && 1 <= wl <= 5;
@@ -371,8 +382,8 @@ static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigne
   ensures \result == MXT_OK || \result == MXT_E_EOF || \result == MXT_E_SYNTAX;
   ensures \result != MXT_OK ==> *err <= n;
 */
-static mxt_status match_word(const uint8_t *in, uint32_t n, uint32_t p, const char *w, uint32_t wl,
-                             uint32_t *err)
+static mxt_status match_word(const uint8_t *in, uint32_t n, uint32_t p, const uint8_t *w,
+                             uint32_t wl, uint32_t *err)
 {
     /*@ loop invariant 0 <= k <= wl && p + k <= n;
         loop assigns k, *err;
@@ -382,7 +393,7 @@ static mxt_status match_word(const uint8_t *in, uint32_t n, uint32_t p, const ch
             *err = n;
             return MXT_E_EOF;
         }
-        if (in[p + k] != (uint8_t)w[k]) {
+        if (in[p + k] != w[k]) {
             *err = p + k;
             return MXT_E_SYNTAX;
         }
@@ -412,6 +423,18 @@ static int key_cmp(const uint8_t *in, uint32_t n, const mxt_json_token *tok, uin
     bl = tok[b].len;
     if (al < 2u || as > n || al > n - as || bl < 2u || bs > n || bl > n - bs)
         return 0;
+    if (((tok[a].flags | tok[b].flags) & MXT_JSON_F_ESCAPED) == 0) {
+        /* the common case, inline: no escapes, so UTF-8 byte order is code point order */
+        uint32_t m = al < bl ? al : bl;
+        /*@ loop invariant 1 <= k <= m;
+            loop assigns k;
+            loop variant m - k; */
+        for (uint32_t k = 1; k + 1u < m; k++) {
+            if (in[as + k] != in[bs + k])
+                return in[as + k] < in[bs + k] ? -1 : 1;
+        }
+        return al < bl ? -1 : al > bl ? 1 : 0;
+    }
     return mxt_jstr_cmp(in, (size_t)as + 1u, (size_t)as + al - 1u,
                         (tok[a].flags & MXT_JSON_F_ESCAPED) != 0,
                         (size_t)bs + 1u, (size_t)bs + bl - 1u,
@@ -431,6 +454,7 @@ static int key_cmp(const uint8_t *in, uint32_t n, const mxt_json_token *tok, uin
   requires \valid(tok + (0 .. count - 1));
   requires \separated(tok + (0 .. count - 1), in + (0 .. n - 1), head);
   requires \valid(head) && idx_ok(*head, count);
+  requires m >= 1;
   assigns tok[0 .. count - 1].link, *head;
   ensures \result == MXT_OK || \result == MXT_E_INTERNAL;
   ensures \result == MXT_OK ==> idx_ok(*head, count);
@@ -439,7 +463,7 @@ static mxt_status sort_chain(const uint8_t *in, uint32_t n, mxt_json_token *tok,
                              uint32_t *head, uint32_t m)
 {
     uint32_t list = *head;
-    /*@ loop invariant 1 <= insize;
+    /*@ loop invariant 1 <= insize <= 2 * m;
         loop invariant idx_ok(list, count);
         loop assigns insize, list, tok[0 .. count - 1].link;
         loop variant (uint64_t)m * 2 - insize; */
@@ -517,6 +541,7 @@ static mxt_status sort_chain(const uint8_t *in, uint32_t n, mxt_json_token *tok,
   requires \separated(tok + (0 .. count - 1), in + (0 .. n - 1), dup);
   assigns tok[0 .. count - 1].link, *dup;
   ensures \result == MXT_OK || \result == MXT_E_INTERNAL;
+  ensures *dup == \old(*dup) || *dup < n;
 */
 static mxt_status link_object(const uint8_t *in, uint32_t n, mxt_json_token *tok, uint32_t count,
                               uint32_t obj, uint32_t *dup)
@@ -563,6 +588,7 @@ static mxt_status link_object(const uint8_t *in, uint32_t n, mxt_json_token *tok
             return st;
         x = head;
         /*@ loop invariant 0 <= i <= m && idx_ok(x, count);
+            loop invariant *dup == \at(*dup, Pre) || *dup < n;
             loop assigns i, x, *dup;
             loop variant m - i; */
         for (uint32_t i = 0; i < m && x != MXT_JSON_NONE; i++) {
@@ -573,7 +599,7 @@ static mxt_status link_object(const uint8_t *in, uint32_t n, mxt_json_token *tok
                 return MXT_E_INTERNAL;
             if (key_cmp(in, n, tok, count, x, y) == 0) {
                 uint32_t later = tok[y].start > tok[x].start ? tok[y].start : tok[x].start;
-                if (later < *dup)
+                if (later < *dup && later < n)
                     *dup = later;
             }
             x = y;
@@ -646,6 +672,186 @@ static mxt_status check_doc(const mxt_json_doc *doc)
     return MXT_OK;
 }
 
+/* The reader's position: what the main loop carries from one step to the next. */
+typedef struct {
+    uint32_t p;     /* read offset */
+    uint32_t count; /* tokens used */
+    uint32_t cur;   /* innermost open container, or MXT_JSON_NONE at top level */
+    uint32_t dup;   /* offset of the earliest duplicate key found so far, or MXT_JSON_NONE */
+    uint32_t err;   /* offset of a failure */
+} pstate;
+
+/*@
+  predicate ps_ok(pstate *s, integer n, integer cap) =
+       s->p <= n && s->count <= cap
+    && (s->cur == MXT_JSON_NONE || s->cur < s->count)
+    && (s->dup == MXT_JSON_NONE || s->dup < n);
+*/
+
+/* Reads one key and its ':' (in[s->p] should open the key; s->cur is the object). */
+/*@
+  requires ps_ok(s, n, cap) && s->cur != MXT_JSON_NONE && s->p < n;
+  requires d <= 65535;
+  requires \valid_read(in + (0 .. n - 1));
+  requires \valid(tok + (0 .. cap - 1));
+  requires \valid(s);
+  requires \separated(s, tok + (0 .. cap - 1), in + (0 .. n - 1));
+  requires \separated(tok + (0 .. cap - 1), in + (0 .. n - 1));
+  assigns *s, tok[0 .. cap - 1];
+  ensures ps_ok(s, n, cap);
+  ensures \result != MXT_OK ==> s->err <= n;
+*/
+static mxt_status step_key(const uint8_t *in, uint32_t n, mxt_json_token *tok, uint32_t cap,
+                           pstate *s, uint32_t d)
+{
+    uint32_t p = s->p;
+    uint32_t e;
+    uint8_t fl;
+    uint32_t err;
+    mxt_status st;
+    s->err = p;
+    if (in[p] != '"')
+        return MXT_E_SYNTAX;
+    if (s->count >= cap)
+        return MXT_E_TOKENS;
+    st = scan_string(in, n, p, &e, &fl, &err);
+    if (st != MXT_OK) {
+        s->err = err;
+        return st;
+    }
+    if (tok[s->cur].count == UINT32_MAX)
+        return MXT_E_INTERNAL;
+    set_tok(&tok[s->count], MXT_JSON_STRING, fl, (uint16_t)d, p, e - p, s->count + 1u, s->cur, 0);
+    tok[s->cur].count++;
+    s->count++;
+    p = skip_ws(in, n, e);
+    if (p >= n) {
+        s->err = n;
+        return MXT_E_EOF;
+    }
+    if (in[p] != ':') {
+        s->err = p;
+        return MXT_E_SYNTAX;
+    }
+    s->p = p + 1u;
+    return MXT_OK;
+}
+
+/* Reads one value starting at in[s->p]: a scalar, or the bracket that opens a container. */
+/*@
+  requires ps_ok(s, n, cap) && s->p < n;
+  requires d <= maxd <= 65535;
+  requires prof == MXT_NUM_STRICT || prof == MXT_NUM_NORMALISE;
+  requires \valid_read(in + (0 .. n - 1));
+  requires \valid(tok + (0 .. cap - 1));
+  requires \valid(s) && \valid(state);
+  requires \separated(s, state, tok + (0 .. cap - 1), in + (0 .. n - 1));
+  requires \separated(tok + (0 .. cap - 1), in + (0 .. n - 1));
+  assigns *s, *state, tok[0 .. cap - 1];
+  ensures ps_ok(s, n, cap);
+  ensures \result != MXT_OK ==> s->err <= n;
+*/
+static mxt_status step_value(const uint8_t *in, uint32_t n, mxt_json_token *tok, uint32_t cap,
+                             pstate *s, uint32_t d, uint32_t maxd, unsigned prof, unsigned *state)
+{
+    uint32_t p = s->p;
+    uint8_t c = in[p];
+    uint32_t e;
+    uint32_t err;
+    mxt_status st;
+    s->err = p;
+    if (s->count >= cap)
+        return MXT_E_TOKENS;
+    if (s->cur != MXT_JSON_NONE && tok[s->cur].type == MXT_JSON_ARRAY) {
+        if (tok[s->cur].count == UINT32_MAX)
+            return MXT_E_INTERNAL;
+        tok[s->cur].count++;
+    }
+    if (c == '{' || c == '[') {
+        if (d >= maxd)
+            return MXT_E_DEPTH;
+        set_tok(&tok[s->count], c == '{' ? MXT_JSON_OBJECT : MXT_JSON_ARRAY, 0, (uint16_t)d, p, 1u,
+                s->count + 1u, s->cur, 0);
+        s->cur = s->count;
+        s->count++;
+        s->p = p + 1u;
+        *state = c == '{' ? ST_OBJ_FIRST : ST_ARR_FIRST;
+        return MXT_OK;
+    }
+    if (c == '"') {
+        uint8_t fl;
+        st = scan_string(in, n, p, &e, &fl, &err);
+        if (st != MXT_OK) {
+            s->err = err;
+            return st;
+        }
+        set_tok(&tok[s->count], MXT_JSON_STRING, fl, (uint16_t)d, p, e - p, s->count + 1u, s->cur, 0);
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+        int64_t v;
+        st = scan_number(in, n, p, prof, &e, &v, &err);
+        if (st != MXT_OK) {
+            s->err = err;
+            return st;
+        }
+        set_tok(&tok[s->count], MXT_JSON_NUMBER, 0, (uint16_t)d, p, e - p, s->count + 1u, s->cur, v);
+    } else if (c == 't' || c == 'f' || c == 'n') {
+        uint32_t wl = c == 'f' ? 5u : 4u;
+        uint8_t ty = c == 't' ? MXT_JSON_TRUE : c == 'f' ? MXT_JSON_FALSE : MXT_JSON_NULL;
+        if (c == 't')
+            st = match_word(in, n, p, W_TRUE, 4u, &err);
+        else if (c == 'f')
+            st = match_word(in, n, p, W_FALSE, 5u, &err);
+        else
+            st = match_word(in, n, p, W_NULL, 4u, &err);
+        if (st != MXT_OK) {
+            s->err = err;
+            return st;
+        }
+        e = p + wl;
+        set_tok(&tok[s->count], ty, 0, (uint16_t)d, p, wl, s->count + 1u, s->cur, 0);
+    } else {
+        return MXT_E_SYNTAX;
+    }
+    s->count++;
+    s->p = e;
+    *state = ST_AFTER;
+    return MXT_OK;
+}
+
+/* in[s->p] closes container s->cur: finish it (and chain its keys) and step out to its parent. */
+/*@
+  requires ps_ok(s, n, cap) && s->cur != MXT_JSON_NONE && s->p < n;
+  requires \valid_read(in + (0 .. n - 1));
+  requires \valid(tok + (0 .. cap - 1));
+  requires \valid(s);
+  requires \separated(s, tok + (0 .. cap - 1), in + (0 .. n - 1));
+  requires \separated(tok + (0 .. cap - 1), in + (0 .. n - 1));
+  assigns *s, tok[0 .. cap - 1];
+  ensures ps_ok(s, n, cap);
+  ensures \result != MXT_OK ==> s->err <= n;
+*/
+static mxt_status step_close(const uint8_t *in, uint32_t n, mxt_json_token *tok, uint32_t cap,
+                             pstate *s)
+{
+    uint32_t obj = s->cur;
+    uint32_t par = tok[obj].parent;
+    mxt_status st;
+    (void)cap;
+    s->err = s->p;
+    tok[obj].len = s->p + 1u - tok[obj].start;
+    tok[obj].end = s->count;
+    if (tok[obj].type == MXT_JSON_OBJECT) {
+        st = link_object(in, n, tok, s->count, obj, &s->dup);
+        if (st != MXT_OK)
+            return st;
+    }
+    if (par != MXT_JSON_NONE && par >= s->count)
+        return MXT_E_INTERNAL;
+    s->cur = par;
+    s->p++;
+    return MXT_OK;
+}
+
 /* Records a failure, unless an earlier duplicate key takes precedence (document order). */
 /*@
   requires \valid(where);
@@ -657,7 +863,7 @@ static mxt_status check_doc(const mxt_json_doc *doc)
 static mxt_status fail(mxt_where *where, mxt_status st, uint32_t off, uint32_t dup, uint32_t n)
 {
     (void)n;
-    if (dup != MXT_JSON_NONE && dup < off) {
+    if (st != MXT_E_INTERNAL && dup != MXT_JSON_NONE && dup < off) {
         where->offset = dup;
         return MXT_E_DUPLICATE_KEY;
     }
@@ -671,10 +877,7 @@ mxt_status mxt_json_parse(const uint8_t *in, size_t len, mxt_json_token *tok, ui
     uint32_t n;
     uint32_t maxd = MXT_JSON_DEFAULT_DEPTH;
     unsigned prof = (unsigned)MXT_NUM_STRICT;
-    uint32_t count = 0;
-    uint32_t cur = MXT_JSON_NONE;
-    uint32_t p = 0;
-    uint32_t dup = MXT_JSON_NONE;
+    pstate s;
     unsigned state = ST_VALUE;
     int done = 0;
     mxt_status st;
@@ -692,156 +895,84 @@ mxt_status mxt_json_parse(const uint8_t *in, size_t len, mxt_json_token *tok, ui
     if (opts != NULL) {
         if (opts->max_depth != 0)
             maxd = opts->max_depth > 65535u ? 65535u : opts->max_depth;
-        prof = opts->numbers == MXT_NUM_NORMALISE ? (unsigned)MXT_NUM_NORMALISE
-                                                   : (unsigned)MXT_NUM_STRICT;
+        if (opts->numbers == MXT_NUM_NORMALISE)
+            prof = (unsigned)MXT_NUM_NORMALISE;
     }
+    s.p = 0;
+    s.count = 0;
+    s.cur = MXT_JSON_NONE;
+    s.dup = MXT_JSON_NONE;
+    s.err = 0;
 
+    /* every step but the last consumes at least one byte, so n + 1 steps suffice */
     /*@ loop invariant 0 <= iter <= n + 1;
-        loop invariant p <= n;
-        loop invariant count <= cap;
-        loop invariant cur == MXT_JSON_NONE || cur < count;
-        loop invariant dup == MXT_JSON_NONE || dup < n;
+        loop invariant ps_ok(&s, n, cap);
         loop invariant 1 <= maxd <= 65535;
-        loop assigns iter, p, count, cur, dup, state, done, st, tok[0 .. cap - 1];
+        loop assigns iter, s, state, done, st, tok[0 .. cap - 1];
         loop variant n + 1 - iter; */
-    for (uint32_t iter = 0; iter <= n && !done; iter++) {
+    for (uint32_t iter = 0; iter <= n; iter++) {
         uint8_t c;
         uint32_t d;
-        p = skip_ws(in, n, p);
+        s.p = skip_ws(in, n, s.p);
         if (state == ST_AFTER) {
-            if (cur == MXT_JSON_NONE) {
-                if (p < n)
-                    return fail(where, MXT_E_TRAILING, p, dup, n);
+            if (s.cur == MXT_JSON_NONE) {
+                if (s.p < n)
+                    return fail(where, MXT_E_TRAILING, s.p, s.dup, n);
                 done = 1;
                 break;
             }
-            if (p >= n)
-                return fail(where, MXT_E_EOF, n, dup, n);
-            c = in[p];
+            if (s.p >= n)
+                return fail(where, MXT_E_EOF, n, s.dup, n);
+            c = in[s.p];
             if (c == ',') {
-                p++;
-                state = tok[cur].type == MXT_JSON_OBJECT ? ST_KEY : ST_VALUE;
+                s.p++;
+                state = tok[s.cur].type == MXT_JSON_OBJECT ? ST_KEY : ST_VALUE;
                 continue;
             }
-            if ((c == '}' && tok[cur].type == MXT_JSON_OBJECT)
-                || (c == ']' && tok[cur].type == MXT_JSON_ARRAY)) {
-                goto close;
+            if ((c == '}' && tok[s.cur].type == MXT_JSON_OBJECT)
+                || (c == ']' && tok[s.cur].type == MXT_JSON_ARRAY)) {
+                st = step_close(in, n, tok, cap, &s);
+                if (st != MXT_OK)
+                    return fail(where, st, s.err, s.dup, n);
+                continue;
             }
-            return fail(where, MXT_E_SYNTAX, p, dup, n);
+            return fail(where, MXT_E_SYNTAX, s.p, s.dup, n);
         }
-        if (p >= n)
-            return fail(where, MXT_E_EOF, n, dup, n);
-        c = in[p];
-        if (cur != MXT_JSON_NONE
-            && ((state == ST_OBJ_FIRST && c == '}') || (state == ST_ARR_FIRST && c == ']')))
-            goto close;
-        d = cur == MXT_JSON_NONE ? 0u : (uint32_t)tok[cur].depth + 1u;
-        if (d > maxd)
-            return fail(where, MXT_E_INTERNAL, p, MXT_JSON_NONE, n);
-        if (count >= cap)
-            return fail(where, MXT_E_TOKENS, p, dup, n);
-        if (state == ST_OBJ_FIRST || state == ST_KEY) {
-            uint32_t e;
-            uint8_t fl;
-            uint32_t err;
-            if (cur == MXT_JSON_NONE)
-                return fail(where, MXT_E_INTERNAL, p, MXT_JSON_NONE, n);
-            if (c != '"')
-                return fail(where, MXT_E_SYNTAX, p, dup, n);
-            st = scan_string(in, n, p, &e, &fl, &err);
+        if (s.p >= n)
+            return fail(where, MXT_E_EOF, n, s.dup, n);
+        c = in[s.p];
+        if (s.cur != MXT_JSON_NONE
+            && ((state == ST_OBJ_FIRST && c == '}') || (state == ST_ARR_FIRST && c == ']'))) {
+            st = step_close(in, n, tok, cap, &s);
             if (st != MXT_OK)
-                return fail(where, st, err, dup, n);
-            set_tok(&tok[count], MXT_JSON_STRING, fl, (uint16_t)d, p, e - p, count + 1u, cur, 0);
-            if (tok[cur].count == UINT32_MAX)
-                return fail(where, MXT_E_INTERNAL, p, MXT_JSON_NONE, n);
-            tok[cur].count++;
-            count++;
-            p = skip_ws(in, n, e);
-            if (p >= n)
-                return fail(where, MXT_E_EOF, n, dup, n);
-            if (in[p] != ':')
-                return fail(where, MXT_E_SYNTAX, p, dup, n);
-            p++;
+                return fail(where, st, s.err, s.dup, n);
+            state = ST_AFTER;
+            continue;
+        }
+        d = s.cur == MXT_JSON_NONE ? 0u : (uint32_t)tok[s.cur].depth + 1u;
+        if (d > maxd)
+            return fail(where, MXT_E_INTERNAL, s.p, s.dup, n);
+        if (state == ST_OBJ_FIRST || state == ST_KEY) {
+            if (s.cur == MXT_JSON_NONE)
+                return fail(where, MXT_E_INTERNAL, s.p, s.dup, n);
+            st = step_key(in, n, tok, cap, &s, d);
+            if (st != MXT_OK)
+                return fail(where, st, s.err, s.dup, n);
             state = ST_VALUE;
             continue;
         }
-        if (cur != MXT_JSON_NONE && tok[cur].type == MXT_JSON_ARRAY) {
-            if (tok[cur].count == UINT32_MAX)
-                return fail(where, MXT_E_INTERNAL, p, MXT_JSON_NONE, n);
-            tok[cur].count++;
-        }
-        if (c == '{' || c == '[') {
-            if (d >= maxd)
-                return fail(where, MXT_E_DEPTH, p, dup, n);
-            set_tok(&tok[count], c == '{' ? MXT_JSON_OBJECT : MXT_JSON_ARRAY, 0, (uint16_t)d, p,
-                    1u, count + 1u, cur, 0);
-            cur = count;
-            count++;
-            p++;
-            state = c == '{' ? ST_OBJ_FIRST : ST_ARR_FIRST;
-            continue;
-        }
-        if (c == '"') {
-            uint32_t e;
-            uint8_t fl;
-            uint32_t err;
-            st = scan_string(in, n, p, &e, &fl, &err);
-            if (st != MXT_OK)
-                return fail(where, st, err, dup, n);
-            set_tok(&tok[count], MXT_JSON_STRING, fl, (uint16_t)d, p, e - p, count + 1u, cur, 0);
-            count++;
-            p = e;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            uint32_t e;
-            int64_t v;
-            uint32_t err;
-            st = scan_number(in, n, p, prof, &e, &v, &err);
-            if (st != MXT_OK)
-                return fail(where, st, err, dup, n);
-            set_tok(&tok[count], MXT_JSON_NUMBER, 0, (uint16_t)d, p, e - p, count + 1u, cur, v);
-            count++;
-            p = e;
-        } else if (c == 't' || c == 'f' || c == 'n') {
-            uint32_t err;
-            uint32_t wl = c == 'f' ? 5u : 4u;
-            uint8_t ty = c == 't' ? MXT_JSON_TRUE : c == 'f' ? MXT_JSON_FALSE : MXT_JSON_NULL;
-            st = match_word(in, n, p, c == 't' ? "true" : c == 'f' ? "false" : "null", wl, &err);
-            if (st != MXT_OK)
-                return fail(where, st, err, dup, n);
-            set_tok(&tok[count], ty, 0, (uint16_t)d, p, wl, count + 1u, cur, 0);
-            count++;
-            p += wl;
-        } else {
-            return fail(where, MXT_E_SYNTAX, p, dup, n);
-        }
-        state = ST_AFTER;
-        continue;
-    close:
-        /* in[p] closes container `cur` */
-        {
-            uint32_t par = tok[cur].parent;
-            tok[cur].len = p + 1u - tok[cur].start;
-            tok[cur].end = count;
-            if (tok[cur].type == MXT_JSON_OBJECT) {
-                st = link_object(in, n, tok, count, cur, &dup);
-                if (st != MXT_OK)
-                    return fail(where, st, p, MXT_JSON_NONE, n);
-            }
-            if (par != MXT_JSON_NONE && par >= count)
-                return fail(where, MXT_E_INTERNAL, p, MXT_JSON_NONE, n);
-            cur = par;
-            p++;
-            state = ST_AFTER;
-        }
+        st = step_value(in, n, tok, cap, &s, d, maxd, prof, &state);
+        if (st != MXT_OK)
+            return fail(where, st, s.err, s.dup, n);
     }
     if (!done)
-        return fail(where, count == 0 ? MXT_E_EOF : MXT_E_INTERNAL, n, dup, n);
-    if (dup != MXT_JSON_NONE)
-        return fail(where, MXT_E_DUPLICATE_KEY, dup, MXT_JSON_NONE, n);
-    if (count == 0 || n == 0)
+        return fail(where, MXT_E_INTERNAL, n, s.dup, n);
+    if (s.dup != MXT_JSON_NONE)
+        return fail(where, MXT_E_DUPLICATE_KEY, s.dup, MXT_JSON_NONE, n);
+    if (s.count == 0 || n == 0)
         return fail(where, MXT_E_INTERNAL, 0, MXT_JSON_NONE, n);
     doc->in_len = n;
-    doc->count = count;
+    doc->count = s.count;
     st = check_doc(doc);
     if (st != MXT_OK) {
         doc->count = 0;
@@ -860,13 +991,15 @@ uint32_t mxt_json_get(const mxt_json_doc *doc, uint32_t obj, const uint8_t *key,
         return MXT_JSON_NONE;
     m = tok[obj].count;
     k = obj + 1u;
-    /*@ loop invariant 0 <= i <= m;
+    /*@ loop invariant 0 <= i <= m && obj < k;
         loop assigns i, k;
         loop variant m - i; */
     for (uint32_t i = 0; i < m; i++) {
         const mxt_json_token *kt;
         if (k >= count || count - k < 2u)
             return MXT_JSON_NONE;
+        //@ assert mxt_tok_ok(doc, k);
+        //@ assert mxt_tok_ok(doc, k + 1);
         kt = &tok[k];
         if (kt->type == MXT_JSON_STRING && kt->len >= 2u && tok[k + 1u].parent == obj
             && mxt_jstr_eq_raw(doc->in, (size_t)kt->start + 1u, (size_t)kt->start + kt->len - 1u,
@@ -884,6 +1017,7 @@ mxt_status mxt_json_str(const mxt_json_doc *doc, uint32_t t, uint8_t *out, size_
     size_t i;
     size_t end;
     size_t w = 0;
+    //@ assert mxt_tok_ok(doc, t);
     *out_len = 0;
     if (tk->type != MXT_JSON_STRING || tk->len < 2u)
         return MXT_E_TYPE;
@@ -920,6 +1054,7 @@ int mxt_json_str_eq(const mxt_json_doc *doc, uint32_t t, const uint8_t *s, size_
     if (t >= doc->count)
         return 0;
     tk = &doc->tok[t];
+    //@ assert mxt_tok_ok(doc, t);
     if (tk->type != MXT_JSON_STRING || tk->len < 2u)
         return 0;
     return mxt_jstr_eq_raw(doc->in, (size_t)tk->start + 1u, (size_t)tk->start + tk->len - 1u,

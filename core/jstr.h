@@ -24,6 +24,16 @@
 */
 
 /*
+ * Byte classes for the fast paths (a const table: 256 entries):
+ * MXT_JC_IN   bytes a reader may pass over inside a string without looking closer
+ *             (0x20..0x7F except '"' and '\\');
+ * MXT_JC_OUT  bytes the encoder copies unchanged inside a string (0x20..0xFF except '"' and '\\').
+ */
+#define MXT_JC_IN  1u
+#define MXT_JC_OUT 2u
+extern const uint8_t mxt_jstr_class[256];
+
+/*
  * Decodes the UTF-8 sequence starting at s[i] (s[i] >= 0x80 expected; ASCII decodes as itself).
  * On success *cp is a scalar value written in the shortest form, *adv its length.
  * Errors (RFC 3629, CJSON-003): stray or impossible lead byte -> UTF8_INVALID; a continuation byte
