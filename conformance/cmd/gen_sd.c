@@ -320,7 +320,15 @@ static int reception(mxt_vg_file *f, int v)
         }
         const char *const *rules = strcmp(cases[i].kind, "discard") == 0 ? R("SD-011", "SD-004")
                                  : cases[i].imported ? R("SD-006", "SD-004") : R("SD-004");
-        e |= mxt_vg_add(f, slug, rules, cases[i].comment, NULL, "sender_data", in, exp);
+        /* Where matrix-rust-sdk decides otherwise: it does not discard on a bad cross-signing
+         * signature (it reports DeviceInfo; a device with a bad self-signature is never stored,
+         * so UnknownDevice), and it looks a Curve25519 key up among the claimed sender's
+         * devices only, so another user's key gives "no device" without a failed owner check. */
+        const char *const *flags =
+            strcmp(cases[i].kind, "discard") == 0 ? MXT_VG_LIST("divergence:rust-sdk-no-discard")
+            : cases[i].device == 2 ? MXT_VG_LIST("divergence:rust-sdk-sender-devices-only")
+                                   : NULL;
+        e |= mxt_vg_add(f, slug, rules, cases[i].comment, flags, "sender_data", in, exp);
     }
     return e;
 }
