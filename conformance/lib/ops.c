@@ -293,6 +293,11 @@ static const mxt_op OPS[] = {
     {"display_policy", op_display_policy, "seed 002 display policies (SD-010)"},
     {"sender_data_recalculate", op_sender_data_recalculate, "recalculated sender data replaces? (SD-005)"},
     {"sender_data_merge", op_sender_data_merge, "merging a received session copy (SD-012)"},
+    {"recovery_key_decode", op_recovery_key_decode, "recovery key text to the backup key (BK-FMT-010)"},
+    {"recovery_key_encode", op_recovery_key_encode, "display form of a backup key (BK-FMT-009)"},
+    {"backup_decrypt", op_backup_decrypt, "decrypting a v1 session_data (BK-FMT-004/005)"},
+    {"skb_session", op_skb_session, "seed-001 signed backup: is a backed-up key authenticated (SKB-002..005)"},
+    {"skb_backup_mac", op_skb_backup_mac, "MSC4048 backup_mac: accept or ignore a backed-up key (SKB-009..013)"},
     /* The identity operations (ops_identity.c) call mxt_sig_check: registered by themselves as soon
      * as core/signed_json.c is in the tree (MXT_HAVE_SIG_CHECK: a build that links another one).
      * Drop the guard once core/signed_json.c is committed. */

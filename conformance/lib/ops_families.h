@@ -19,5 +19,12 @@ void op_cross_signing_key(const cJSON *input, mxt_outcome *out);
 void op_device_trust(const cJSON *input, mxt_outcome *out);
 void op_backup_trust(const cJSON *input, mxt_outcome *out);
 void op_sender_data(const cJSON *input, mxt_outcome *out);
+/* Backups: recovery keys, session_data, shapes (BK-FMT); signed/authenticated backup (SKB)
+ * (ops_backup.c) */
+void op_recovery_key_decode(const cJSON *input, mxt_outcome *out);
+void op_recovery_key_encode(const cJSON *input, mxt_outcome *out);
+void op_backup_decrypt(const cJSON *input, mxt_outcome *out);
+void op_skb_session(const cJSON *input, mxt_outcome *out);
+void op_skb_backup_mac(const cJSON *input, mxt_outcome *out);
 
 #endif
