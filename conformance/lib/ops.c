@@ -296,6 +296,9 @@ static const mxt_op OPS[] = {
     {"recovery_key_decode", op_recovery_key_decode, "recovery key text to the backup key (BK-FMT-010)"},
     {"recovery_key_encode", op_recovery_key_encode, "display form of a backup key (BK-FMT-009)"},
     {"backup_decrypt", op_backup_decrypt, "decrypting a v1 session_data (BK-FMT-004/005)"},
+    {"backup_auth_data", op_backup_auth_data, "shape of a v1 backup's auth_data (BK-FMT-001)"},
+    {"session_data_shape", op_session_data_shape, "shape of an encrypted session_data (BK-FMT-003)"},
+    {"backed_up_session", op_backed_up_session, "shape of a decrypted backed-up session (BK-FMT-006/007)"},
     {"skb_session", op_skb_session, "seed-001 signed backup: is a backed-up key authenticated (SKB-002..005)"},
     {"skb_backup_mac", op_skb_backup_mac, "MSC4048 backup_mac: accept or ignore a backed-up key (SKB-009..013)"},
     /* The identity operations (ops_identity.c) call mxt_sig_check: registered by themselves as soon

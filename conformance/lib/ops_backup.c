@@ -9,12 +9,14 @@
  */
 #include "ops_backup.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
 #include "b64.h"
 #include "backup_crypto.h"
+#include "bk_fmt.h"
 #include "ops_families.h"
 #include "recovery_key.h"
 #include "signed_json.h"
@@ -173,10 +175,35 @@ void op_recovery_key_encode(const cJSON *input, mxt_outcome *out)
 
 /* ---- BK-FMT: session_data decryption ---------------------------------------------------------- */
 
-/* A shape problem of session_data: reject with a reason naming what is wrong. */
-static void shape_reject(mxt_outcome *out, const char *reason, const char *msg)
+/* The shape check's verdict as an outcome: reject with reason = the problem (MISSING, WRONG_TYPE,
+ * BASE64, LENGTH, VALUE) and a message naming the member and the rule. Returns 0 when the shape
+ * is fine (out untouched), else -1 (out set; TOO_LONG, not a verdict, is an error). */
+static int shape_outcome(const mxt_bkf_result *r, const char *what, const char *rule,
+                         mxt_outcome *out)
 {
-    mxt_outcome_set(out, "reject", reason, msg);
+    if (r->member == MXT_BKF_M_NONE && r->problem == MXT_BKF_P_OK)
+        return 0;
+    if (r->problem == MXT_BKF_P_TOO_LONG)
+        return mxt_op_error(out, "%s.%s: longer than the scratch buffer", what,
+                            mxt_bkf_member_name(r->member));
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s%s%s: %s, rule %s", what, r->member == MXT_BKF_M_ROOT ? "" : ".",
+             r->member == MXT_BKF_M_ROOT ? "" : mxt_bkf_member_name(r->member),
+             mxt_bkf_problem_name(r->problem), rule);
+    mxt_outcome_set(out, "reject", mxt_bkf_problem_name(r->problem), msg);
+    return -1;
+}
+
+/* BK-FMT-003 through the core: the shape of session_data object token 0. 0 or -1 (out set). */
+static int session_data_ok(const mxt_json_doc *d, mxt_outcome *out)
+{
+    uint8_t *scratch = malloc((size_t)d->in_len + 1);
+    if (!scratch)
+        return mxt_op_error(out, "out of memory");
+    mxt_bkf_result r;
+    mxt_bkf_session_data(d, 0, scratch, (size_t)d->in_len + 1, &r);
+    free(scratch);
+    return shape_outcome(&r, "session_data", "BK-FMT-003", out);
 }
 
 void op_backup_decrypt(const cJSON *input, mxt_outcome *out)
@@ -191,18 +218,9 @@ void op_backup_decrypt(const cJSON *input, mxt_outcome *out)
     uint8_t *ct = NULL, *pt = NULL;
     size_t ct_len = 0, pt_len = 0;
     char *ct64 = NULL;
-    if (d->tok[0].type != MXT_JSON_OBJECT) {
-        shape_reject(out, "E_TYPE", "BK-FMT-003: session_data is not an object");
+    if (session_data_ok(d, out) != 0)
         goto done;
-    }
-    if (b64_member(d, 0, "ephemeral", eph, 32) != 0) {
-        shape_reject(out, "BAD_EPHEMERAL", "BK-FMT-003: ephemeral is not base64 of 32 bytes");
-        goto done;
-    }
-    if (b64_member(d, 0, "mac", mac, sizeof mac) != 0) {
-        shape_reject(out, "BAD_MAC_FIELD", "BK-FMT-003: mac is not base64 of 8 bytes");
-        goto done;
-    }
+    /* The shape check passed: the three members are base64 of the right lengths. */
     ct64 = string_of(d, member(d, 0, "ciphertext"), &ct_len);
     if (ct64) {
         size_t cap = ct_len / 4 * 3 + 3, got = 0;
@@ -215,8 +233,9 @@ void op_backup_decrypt(const cJSON *input, mxt_outcome *out)
             ct = NULL;
         }
     }
-    if (!ct) {
-        shape_reject(out, "BAD_CIPHERTEXT", "BK-FMT-003: ciphertext is not a base64 string");
+    if (!ct || b64_member(d, 0, "ephemeral", eph, 32) != 0 ||
+        b64_member(d, 0, "mac", mac, sizeof mac) != 0) {
+        mxt_op_error(out, "session_data passed the shape check but a member does not decode");
         goto done;
     }
     mxt_bkc_status bs = mxt_bk_decrypt(priv, eph, ct, ct_len, mac, sizeof mac, &pt, &pt_len);
@@ -237,8 +256,8 @@ void op_backup_decrypt(const cJSON *input, mxt_outcome *out)
         mxt_outcome_set(out, "reject", "MAC_MISMATCH", "BK-FMT-005: the MAC does not match");
         break;
     case MXT_BKC_BAD_LENGTH:
-        shape_reject(out, "BAD_LENGTH",
-                     "BK-FMT-003: ciphertext empty or not a whole number of AES blocks");
+        mxt_outcome_set(out, "reject", "LENGTH",
+                        "BK-FMT-003: ciphertext empty or not a whole number of AES blocks");
         break;
     case MXT_BKC_BAD_PADDING:
         mxt_outcome_set(out, "reject", "BAD_PADDING", "BK-FMT-004: invalid PKCS#7 padding");
@@ -260,6 +279,42 @@ done:
     free(ct64);
     text_free(&sd);
     sodium_memzero(priv, sizeof priv);
+}
+
+/* ---- BK-FMT: shapes ------------------------------------------------------------------------ */
+
+void op_backup_auth_data(const cJSON *input, mxt_outcome *out)
+{
+    text_doc t;
+    if (read_text(input, "json", &t, out) != 0)
+        return;
+    mxt_bkf_result r;
+    mxt_bkf_auth_data(&t.doc, 0, NULL, &r);
+    if (shape_outcome(&r, "auth_data", "BK-FMT-001", out) == 0)
+        mxt_outcome_set(out, "ok", NULL, NULL);
+    text_free(&t);
+}
+
+void op_session_data_shape(const cJSON *input, mxt_outcome *out)
+{
+    text_doc t;
+    if (read_text(input, "json", &t, out) != 0)
+        return;
+    if (session_data_ok(&t.doc, out) == 0)
+        mxt_outcome_set(out, "ok", NULL, NULL);
+    text_free(&t);
+}
+
+void op_backed_up_session(const cJSON *input, mxt_outcome *out)
+{
+    text_doc t;
+    if (read_text(input, "json", &t, out) != 0)
+        return;
+    mxt_bkf_result r;
+    mxt_bkf_session_plain(&t.doc, 0, &r);
+    if (shape_outcome(&r, "session", "BK-FMT-006/007", out) == 0)
+        mxt_outcome_set(out, "ok", NULL, NULL);
+    text_free(&t);
 }
 
 /* ---- SKB, seed-001 profile ---------------------------------------------------------------------- */

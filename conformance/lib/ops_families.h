@@ -24,6 +24,9 @@ void op_sender_data(const cJSON *input, mxt_outcome *out);
 void op_recovery_key_decode(const cJSON *input, mxt_outcome *out);
 void op_recovery_key_encode(const cJSON *input, mxt_outcome *out);
 void op_backup_decrypt(const cJSON *input, mxt_outcome *out);
+void op_backup_auth_data(const cJSON *input, mxt_outcome *out);
+void op_session_data_shape(const cJSON *input, mxt_outcome *out);
+void op_backed_up_session(const cJSON *input, mxt_outcome *out);
 void op_skb_session(const cJSON *input, mxt_outcome *out);
 void op_skb_backup_mac(const cJSON *input, mxt_outcome *out);
 
