@@ -34,6 +34,10 @@ const char *mxt_status_name(mxt_status s)
     case MXT_E_B64_LENGTH: return "E_B64_LENGTH";
     case MXT_E_B64_PADDING: return "E_B64_PADDING";
     case MXT_E_B64_TRAILING_BITS: return "E_B64_TRAILING_BITS";
+    case MXT_E_RK_ALPHABET: return "E_RK_ALPHABET";
+    case MXT_E_RK_LENGTH: return "E_RK_LENGTH";
+    case MXT_E_RK_PREFIX: return "E_RK_PREFIX";
+    case MXT_E_RK_PARITY: return "E_RK_PARITY";
     case MXT_E_INTERNAL: return "E_INTERNAL";
     case MXT_STATUS_COUNT_: break;
     }
@@ -64,6 +68,8 @@ const char *mxt_status_rule(mxt_status s)
     case MXT_E_B64_ALPHABET: case MXT_E_B64_LENGTH: case MXT_E_B64_PADDING:
     case MXT_E_B64_TRAILING_BITS:
         return "SIG-006";
+    case MXT_E_RK_ALPHABET: case MXT_E_RK_LENGTH: case MXT_E_RK_PREFIX: case MXT_E_RK_PARITY:
+        return "BK-FMT-010";
     case MXT_OK: case MXT_E_BUFFER_SMALL: case MXT_E_ARG: case MXT_E_TYPE: case MXT_E_INTERNAL:
     case MXT_STATUS_COUNT_:
         break;

@@ -54,6 +54,12 @@ typedef enum {
     MXT_E_B64_PADDING,         /* misplaced or wrong amount of '=' */
     MXT_E_B64_TRAILING_BITS,   /* strict mode: unused low bits are not zero */
 
+    /* Recovery key (BK-FMT-010) */
+    MXT_E_RK_ALPHABET,         /* character neither base58 nor whitespace (offset reported) */
+    MXT_E_RK_LENGTH,           /* decodes to a length other than exactly 35 bytes */
+    MXT_E_RK_PREFIX,           /* first two bytes are not 0x8B 0x01 */
+    MXT_E_RK_PARITY,           /* XOR of the 35 bytes is not zero */
+
     /* A consistency check inside a core function failed (never expected; reported, not ignored) */
     MXT_E_INTERNAL,
 
