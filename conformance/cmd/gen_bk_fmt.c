@@ -448,6 +448,13 @@ static int recovery(mxt_vg_file *f)
     return e;
 }
 
+/* A valid session export (165 bytes, version 0x01) from TV-7, so that shape vectors about other
+ * members fail for their own reason only. */
+#define TV7_SESSION_KEY                                                                             \
+    "AQAAAABwCEYsl5BrvPW0N8HTYP11phC7LOzItQLS3Zen6j1j9qMydUHVDeuMLxwo5i3GYfLWGjJEjsCj0Q99TZMABnJBCFg9M" \
+    "heV8cNSBfj7mHSZr6NP8aUAAAOhsY+cJwPDHxcnU181nAEs0fovHnonZGXs6iB/K6sKfuRWUNvX50ORohgDT3TGl0gQFed1FQE" \
+    "tn2Q1qT35iTRfe81SGOnFJrOM"
+
 /* ---- shapes ---------------------------------------------------------------------------------- */
 
 static int shapes(mxt_vg_file *f)
@@ -491,11 +498,11 @@ static int shapes(mxt_vg_file *f)
          "reject", "no session_key", "BK-FMT-006"},
         {"backed-up-wrong-algorithm", "backed_up_session",
          "{\"algorithm\":\"m.olm.v1.curve25519-aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
-         "\"sender_claimed_keys\":{\"ed25519\":\"x\"},\"sender_key\":\"y\",\"session_key\":\"z\"}",
+         "\"sender_claimed_keys\":{\"ed25519\":\"x\"},\"sender_key\":\"y\",\"session_key\":\"" TV7_SESSION_KEY "\"}",
          "reject", "algorithm is not m.megolm.v1.aes-sha2", "BK-FMT-006"},
         {"backed-up-chain-not-array", "backed_up_session",
          "{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":\"x\","
-         "\"sender_claimed_keys\":{\"ed25519\":\"x\"},\"sender_key\":\"y\",\"session_key\":\"z\"}",
+         "\"sender_claimed_keys\":{\"ed25519\":\"x\"},\"sender_key\":\"y\",\"session_key\":\"" TV7_SESSION_KEY "\"}",
          "reject", "forwarding_curve25519_key_chain is not an array", "BK-FMT-006"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
