@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ static void load_rule_statements(void)
 
 typedef struct {
     const char *vectors, *family, *rule, *json, *junit, *adapter, *adapter_log;
-    int quiet, timeout_ms, max_restarts, strict_reasons;
+    int quiet, timeout_ms, max_restarts, strict_reasons, window;
 } options;
 
 static void usage(FILE *f, const char *cmd)
@@ -76,8 +77,8 @@ static void usage(FILE *f, const char *cmd)
     fprintf(f, "usage: mxtrust %s %s[--vectors DIR|FILE] [--family F] [--rule ID]\n"
                "       [--json FILE] [--junit FILE] [--quiet]%s\n\n",
             cmd, client ? "--adapter 'COMMAND ARGS' " : "",
-            client ? "\n       [--timeout-ms N] [--max-restarts N] [--adapter-log FILE] "
-                     "[--strict-reasons]"
+            client ? "\n       [--timeout-ms N] [--max-restarts N] [--window N] "
+                     "[--adapter-log FILE] [--strict-reasons]"
                    : "");
     if (client)
         fprintf(f, "Runs every vector against an implementation through its adapter (a process "
@@ -93,7 +94,10 @@ static void usage(FILE *f, const char *cmd)
                "  --quiet         no tables or progress: problems and the summary line only\n",
             MXT_SOURCE_DIR);
     if (client)
-        fprintf(f, "  --timeout-ms N  per request and for the handshake (default 5000)\n"
+        fprintf(f, "  --timeout-ms N  per request (counted from when it becomes the oldest "
+                   "unanswered one)\n                  and for the handshake (default 5000)\n"
+                   "  --window N      requests sent ahead of their answers (default 64; 1 = one "
+                   "at a time)\n"
                    "  --max-restarts N  restarts after crashes/hangs/garbage (default 5); then "
                    "the remaining\n                  vectors are errors\n"
                    "  --adapter-log FILE  copy the adapter's stderr there (it is never parsed)\n"
@@ -120,6 +124,7 @@ static int parse_options(int argc, char **argv, int client, options *o)
     memset(o, 0, sizeof o[0]);
     o->timeout_ms = 5000;
     o->max_restarts = 5;
+    o->window = 64;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **str = NULL;
@@ -133,6 +138,7 @@ static int parse_options(int argc, char **argv, int client, options *o)
         else if (client && strcmp(a, "--adapter-log") == 0) str = &o->adapter_log;
         else if (client && strcmp(a, "--timeout-ms") == 0) num = &o->timeout_ms;
         else if (client && strcmp(a, "--max-restarts") == 0) num = &o->max_restarts;
+        else if (client && strcmp(a, "--window") == 0) num = &o->window;
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) { o->quiet = 1; continue; }
         else if (client && strcmp(a, "--strict-reasons") == 0) { o->strict_reasons = 1; continue; }
         else {
@@ -145,7 +151,8 @@ static int parse_options(int argc, char **argv, int client, options *o)
         }
         if (str)
             *str = argv[++i];
-        else if (int_arg(argv[++i], num) != 0 || (num == &o->timeout_ms && *num == 0)) {
+        else if (int_arg(argv[++i], num) != 0 ||
+                 ((num == &o->timeout_ms || num == &o->window) && *num == 0)) {
             fprintf(stderr, "mxtrust %s: %s needs a positive number\n\n", argv[0], a);
             return -1;
         }
@@ -383,78 +390,122 @@ int cmd_client(int argc, char **argv)
         cJSON_AddItemToArray(declared, cJSON_CreateString(a.ops[k]));
     int declared_known = ar == MXT_AR_OK;
     mxt_result *need_restart = NULL; /* the vector whose failure needs a restart */
+    /* Up to o.window requests are in flight. A failure is one vector's error; the other
+     * unanswered vectors go back to `again` (sent first, in their order) once restarted. */
+    size_t *again = malloc((r.n_res ? r.n_res : 1) * sizeof *again);
+    size_t n_again = 0, next_new = 0, answered = 0;
+    size_t window = (size_t)o.window;
+    if (!again) {
+        fprintf(stderr, "mxtrust client: out of memory\n");
+        gave_up = strdup("not sent: out of memory");
+    }
 
-    for (size_t i = 0; i < r.n_res; i++) {
+    for (;;) {
+        /* Fill the window. */
+        while (!g_stop && mxt_adapter_outstanding(&a) < window &&
+               (n_again > 0 || next_new < r.n_res)) {
+            size_t i;
+            if (n_again > 0) {
+                i = again[0];
+                memmove(again, again + 1, (n_again - 1) * sizeof *again);
+                n_again--;
+            } else {
+                i = next_new++;
+            }
+            mxt_result *res = &r.res[i];
+            if (declared_known && !declares(declared, res->v->op)) {
+                res->verdict = MXT_V_SKIP;
+                res->evidence = mxt_strfmt("the adapter does not declare operation %s",
+                                           res->v->op);
+                answered++;
+                continue;
+            }
+            /* Restart after a failure, within the budget; a failed handshake uses budget too. */
+            while (need_restart && !gave_up && !g_stop) {
+                if (restarts >= o.max_restarts) {
+                    gave_up = mxt_strfmt("not sent: the adapter failed after %d restart%s "
+                                         "(last failure on %s)",
+                                         restarts, restarts == 1 ? "" : "s",
+                                         need_restart->v->id);
+                    break;
+                }
+                restarts++;
+                if (!o.quiet)
+                    fprintf(stderr, "mxtrust client: %s: %s; restarting the adapter (%d/%d)\n",
+                            need_restart->v->id,
+                            need_restart->evidence ? need_restart->evidence : "?", restarts,
+                            o.max_restarts);
+                char *w2 = NULL;
+                mxt_adapter_rc sr = mxt_adapter_start(&a, &w2);
+                if (sr == MXT_AR_OK) {
+                    need_restart = NULL;
+                    cJSON_Delete(declared);
+                    declared = cJSON_CreateArray();
+                    for (size_t k = 0; k < a.n_ops; k++)
+                        cJSON_AddItemToArray(declared, cJSON_CreateString(a.ops[k]));
+                }
+                else if (!o.quiet && sr == MXT_AR_FAILED)
+                    fprintf(stderr, "mxtrust client: restart failed: %s\n", w2 ? w2 : "?");
+                free(w2);
+            }
+            if (g_stop)
+                break; /* this vector stays not-run */
+            if (gave_up) {
+                res->verdict = MXT_V_ERROR;
+                res->evidence = strdup(gave_up);
+                answered++;
+                continue;
+            }
+            ar = mxt_adapter_send(&a, i, res->v->id, res->v->op, res->v->input, &why);
+            if (ar != MXT_AR_OK) {
+                res->verdict = MXT_V_ERROR;
+                res->evidence = why;
+                why = NULL;
+                answered++;
+            }
+        }
         if (g_stop) {
             r.interrupted = g_stop;
+            break;
+        }
+        if (mxt_adapter_outstanding(&a) == 0)
+            break; /* nothing in flight and nothing left to send */
+        size_t i = 0;
+        mxt_outcome out;
+        double ms = 0;
+        ar = mxt_adapter_next(&a, &i, &out, &why, &ms);
+        if (ar == MXT_AR_INTERRUPTED) {
+            /* The unanswered vectors stay not-run. */
+            free(why);
+            why = NULL;
+            r.interrupted = g_stop ? g_stop : SIGINT;
             break;
         }
         mxt_result *res = &r.res[i];
-        if (declared_known && !declares(declared, res->v->op)) {
-            res->verdict = MXT_V_SKIP;
-            res->evidence = mxt_strfmt("the adapter does not declare operation %s", res->v->op);
-            continue;
-        }
-        /* Restart after a failure, within the budget; a failed handshake uses budget too. */
-        while (need_restart && !gave_up && !g_stop) {
-            if (restarts >= o.max_restarts) {
-                gave_up = mxt_strfmt("not sent: the adapter failed after %d restart%s "
-                                     "(last failure on %s)",
-                                     restarts, restarts == 1 ? "" : "s", need_restart->v->id);
-                break;
-            }
-            restarts++;
-            if (!o.quiet)
-                fprintf(stderr, "mxtrust client: %s: %s; restarting the adapter (%d/%d)\n",
-                        need_restart->v->id,
-                        need_restart->evidence ? need_restart->evidence : "?", restarts,
-                        o.max_restarts);
-            char *w2 = NULL;
-            mxt_adapter_rc sr = mxt_adapter_start(&a, &w2);
-            if (sr == MXT_AR_OK) {
-                need_restart = NULL;
-                cJSON_Delete(declared);
-                declared = cJSON_CreateArray();
-                for (size_t k = 0; k < a.n_ops; k++)
-                    cJSON_AddItemToArray(declared, cJSON_CreateString(a.ops[k]));
-            }
-            else if (!o.quiet && sr == MXT_AR_FAILED)
-                fprintf(stderr, "mxtrust client: restart failed: %s\n", w2 ? w2 : "?");
-            free(w2);
-        }
-        if (g_stop) {
-            r.interrupted = g_stop;
-            break;
-        }
-        if (gave_up) {
-            res->verdict = MXT_V_ERROR;
-            res->evidence = strdup(gave_up);
-            continue;
-        }
-        mxt_outcome out;
-        double t = now_s();
-        ar = mxt_adapter_request(&a, res->v->id, res->v->op, res->v->input, &out, &why);
-        double ms = (now_s() - t) * 1000.0;
+        answered++;
         if (ar == MXT_AR_OK) {
             set_result(res, &out, strict, ms);
         } else if (ar == MXT_AR_UNSUPPORTED) {
             res->verdict = MXT_V_SKIP;
             res->evidence = why;
             why = NULL;
-        } else if (ar == MXT_AR_INTERRUPTED) {
-            free(why);
-            why = NULL;
-            r.interrupted = g_stop ? g_stop : SIGINT;
-            break;
         } else {
             res->verdict = MXT_V_ERROR;
             res->evidence = why;
             res->ms = ms;
             why = NULL;
             need_restart = res; /* restarted lazily, when the next request needs it */
+            /* The others in flight were not answered: send them again after the restart,
+             * before anything else and in the order they were sent. */
+            size_t n_back = mxt_adapter_outstanding(&a);
+            memmove(again + n_back, again, n_again * sizeof *again);
+            for (size_t x = 0; x < n_back; x++)
+                mxt_adapter_pop_unanswered(&a, &again[x]);
+            n_again += n_back;
         }
-        progress_tick(&p, &r, i + 1);
+        progress_tick(&p, &r, answered < r.n_res ? answered : r.n_res);
     }
+    free(again);
     if (g_stop && !r.interrupted)
         r.interrupted = g_stop;
     progress_end(&p);
@@ -476,13 +527,14 @@ int cmd_client(int argc, char **argv)
 
 /* ---- mxtrust adapter ------------------------------------------------------------------------ */
 
+/* Answers go to a fully buffered stdout, flushed whenever no complete request is waiting (see
+ * cmd_adapter): one write per burst of requests, not one per answer. */
 static void reply(cJSON *j)
 {
     char *s = cJSON_PrintUnformatted(j);
     if (s) {
         fputs(s, stdout);
         fputc('\n', stdout);
-        fflush(stdout);
         free(s);
     }
     cJSON_Delete(j);
@@ -509,10 +561,50 @@ int cmd_adapter(int argc, char **argv)
         return f == stdout ? 0 : 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, stdin)) > 0) {
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    size_t cap = 1 << 16, have = 0, off = 0;
+    char *buf = malloc(cap);
+    int eof = 0;
+    while (buf) {
+        char *nl = have > off ? memchr(buf + off, '\n', have - off) : NULL;
+        if (!nl) {
+            if (eof) {
+                if (have > off) { /* a last line without its newline */
+                    buf[have] = '\n';
+                    nl = buf + have++;
+                } else {
+                    break;
+                }
+            } else {
+                /* Keep the partial line, make room, then read; flush the answers first when
+                 * no more input is ready (the harness may be waiting for them). */
+                memmove(buf, buf + off, have - off);
+                have -= off;
+                off = 0;
+                if (cap - have < 4096) {
+                    char *t = realloc(buf, cap * 2);
+                    if (!t)
+                        break;
+                    buf = t;
+                    cap *= 2;
+                }
+                struct pollfd pf = {0, POLLIN, 0};
+                if (poll(&pf, 1, 0) <= 0 && fflush(stdout) != 0)
+                    break;
+                ssize_t got = read(0, buf + have, cap - have - 1);
+                if (got < 0 && errno == EINTR)
+                    continue;
+                if (got <= 0)
+                    eof = 1;
+                else
+                    have += (size_t)got;
+                continue;
+            }
+        }
+        char *line = buf + off;
+        size_t n = (size_t)(nl - line) + 1;
+        off += n;
         cJSON *req = cJSON_ParseWithLength(line, (size_t)n);
         const cJSON *type = cJSON_GetObjectItemCaseSensitive(req, "type");
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
@@ -559,6 +651,7 @@ int cmd_adapter(int argc, char **argv)
         }
         cJSON_Delete(req);
     }
-    free(line);
+    fflush(stdout);
+    free(buf);
     return 0;
 }

@@ -20,6 +20,13 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static double now_msd(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static int stopped(const mxt_adapter *a)
 {
     return a->opts.stop && *a->opts.stop;
@@ -49,6 +56,21 @@ static void forget_handshake(mxt_adapter *a)
     a->n_ops = 0;
 }
 
+/* Drops the outstanding requests (after a restart or at the end). */
+static void forget_requests(mxt_adapter *a)
+{
+    for (size_t i = 0; i < a->fl_n; i++)
+        free(a->fl[i].id);
+    a->fl_n = 0;
+}
+
+static void remove_request(mxt_adapter *a, size_t k)
+{
+    free(a->fl[k].id);
+    memmove(&a->fl[k], &a->fl[k + 1], (a->fl_n - k - 1) * sizeof a->fl[0]);
+    a->fl_n--;
+}
+
 static void close_fd(int *fd)
 {
     if (*fd >= 0)
@@ -71,16 +93,24 @@ static void kill_adapter(mxt_adapter *a)
     close_fd(&a->in_fd);
     close_fd(&a->out_fd);
     close_fd(&a->err_fd);
-    a->rlen = 0;
+    a->roff = a->rlen = 0;
+    a->woff = a->wlen = 0;
 }
 
 void mxt_adapter_free(mxt_adapter *a)
 {
     kill_adapter(a);
     forget_handshake(a);
+    forget_requests(a);
+    free(a->fl);
+    a->fl = NULL;
+    a->fl_cap = 0;
     free(a->rbuf);
     a->rbuf = NULL;
     a->rcap = 0;
+    free(a->wbuf);
+    a->wbuf = NULL;
+    a->wcap = 0;
 }
 
 static void set_flags(int fd)
@@ -126,8 +156,11 @@ static int spawn(mxt_adapter *a, char **why)
     set_flags(a->in_fd);
     set_flags(a->out_fd);
     set_flags(a->err_fd);
-    a->rlen = 0;
+    a->roff = a->rlen = 0;
     a->err_tail_len = 0;
+    a->woff = a->wlen = 0;
+    a->wqueued = a->wwritten = 0;
+    a->in_broken = 0;
     a->starts++;
     return 0;
 fail3:
@@ -184,17 +217,43 @@ static int read_stderr(mxt_adapter *a)
 
 typedef enum { P_LINE, P_TIMEOUT, P_EOF, P_STOP, P_TOOLONG } pump_rc;
 
+/* One read() of stdout into the buffer (closes out_fd at EOF). -1 when out of memory. */
+static int read_some(mxt_adapter *a)
+{
+    if (a->roff > 0) {
+        memmove(a->rbuf, a->rbuf + a->roff, a->rlen - a->roff);
+        a->rlen -= a->roff;
+        a->roff = 0;
+    }
+    if (a->rcap - a->rlen < 65536) {
+        size_t cap = a->rcap ? a->rcap * 2 : 131072;
+        char *t = realloc(a->rbuf, cap);
+        if (!t)
+            return -1;
+        a->rbuf = t;
+        a->rcap = cap;
+    }
+    ssize_t n = read(a->out_fd, a->rbuf + a->rlen, a->rcap - a->rlen - 1);
+    if (n > 0)
+        a->rlen += (size_t)n;
+    else if (n == 0)
+        close_fd(&a->out_fd);
+    else if (errno != EINTR && errno != EAGAIN)
+        close_fd(&a->out_fd);
+    return 0;
+}
+
 /* Waits for one complete stdout line (without its '\n'), copying stderr to the log meanwhile. */
 static pump_rc read_line(mxt_adapter *a, long long deadline, char **line, size_t *len)
 {
     for (;;) {
-        char *nl = a->rlen ? memchr(a->rbuf, '\n', a->rlen) : NULL;
+        char *nl = a->rlen > a->roff ? memchr(a->rbuf + a->roff, '\n', a->rlen - a->roff) : NULL;
         if (nl) {
-            *line = a->rbuf;
-            *len = (size_t)(nl - a->rbuf);
+            *line = a->rbuf + a->roff;
+            *len = (size_t)(nl - *line);
             return P_LINE;
         }
-        if (a->rlen > MAX_LINE)
+        if (a->rlen - a->roff > MAX_LINE)
             return P_TOOLONG;
         if (a->out_fd < 0)
             return P_EOF;
@@ -213,32 +272,17 @@ static pump_rc read_line(mxt_adapter *a, long long deadline, char **line, size_t
         }
         if (np == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
             read_stderr(a);
-        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (a->rcap - a->rlen < 65536) {
-                size_t cap = a->rcap ? a->rcap * 2 : 131072;
-                char *t = realloc(a->rbuf, cap);
-                if (!t)
-                    return P_TOOLONG;
-                a->rbuf = t;
-                a->rcap = cap;
-            }
-            ssize_t n = read(a->out_fd, a->rbuf + a->rlen, a->rcap - a->rlen - 1);
-            if (n > 0)
-                a->rlen += (size_t)n;
-            else if (n == 0)
-                close_fd(&a->out_fd);
-            else if (errno != EINTR && errno != EAGAIN)
-                close_fd(&a->out_fd);
-        }
+        if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && read_some(a) != 0)
+            return P_TOOLONG;
     }
 }
 
 /* Drops the first line (and its '\n') from the read buffer. */
 static void consume_line(mxt_adapter *a, size_t len)
 {
-    size_t used = len + 1;
-    memmove(a->rbuf, a->rbuf + used, a->rlen - used);
-    a->rlen -= used;
+    a->roff += len + 1;
+    if (a->roff == a->rlen)
+        a->roff = a->rlen = 0;
 }
 
 typedef enum { WR_OK, WR_CLOSED, WR_TIMEOUT, WR_STOP } write_rc;
@@ -341,7 +385,7 @@ static mxt_adapter_rc fail_read(mxt_adapter *a, pump_rc rc, const char *waiting_
         *why = mxt_strfmt("no %s within %d ms (killed)", waiting_for, a->opts.timeout_ms);
         break;
     case P_TOOLONG:
-        d = first_bytes(a->rbuf, a->rlen);
+        d = first_bytes(a->rbuf + a->roff, a->rlen - a->roff);
         *why = mxt_strfmt("%s: a line longer than %zu bytes without a newline, starting %s",
                           waiting_for, MAX_LINE, d ? d : "?");
         free(d);
@@ -350,8 +394,8 @@ static mxt_adapter_rc fail_read(mxt_adapter *a, pump_rc rc, const char *waiting_
     case P_LINE:
     default:
         d = death_note(a, 1000);
-        if (a->rlen) {
-            char *fb = first_bytes(a->rbuf, a->rlen);
+        if (a->rlen > a->roff) {
+            char *fb = first_bytes(a->rbuf + a->roff, a->rlen - a->roff);
             *why = mxt_strfmt("stdout closed before a complete %s (partial line %s); %s",
                               waiting_for, fb ? fb : "?", d ? d : "");
             free(fb);
@@ -404,41 +448,69 @@ static int type_is(const cJSON *j, const char *type, char **why)
     return 0;
 }
 
-mxt_adapter_rc mxt_adapter_parse_response(const char *line, size_t len, const char *id,
-                                          mxt_outcome *out, char **why)
+/* The evidence for a response id that is not the expected one (n_out requests outstanding). */
+static char *id_mismatch(const cJSON *rid, const char *expected, size_t n_out)
 {
-    memset(out, 0, sizeof *out);
-    *why = NULL;
+    char *txt = rid ? cJSON_PrintUnformatted(rid) : NULL;
+    char *s = mxt_sanitize(txt ? txt : "missing", strlen(txt ? txt : "missing"));
+    char *why;
+    if (n_out > 1)
+        why = mxt_strfmt("response id %s, expected \"%s\" (the oldest of the %zu requests in "
+                         "flight; it matches none of them)", s ? s : "?", expected, n_out);
+    else
+        why = mxt_strfmt("response id %s, expected \"%s\"", s ? s : "?", expected);
+    free(s);
+    free(txt);
+    return why;
+}
+
+/* A response line up to its id: the object (caller deletes) and *rid inside it, or NULL with
+ * *why. */
+static cJSON *response_head(const char *line, size_t len, const cJSON **rid, char **why)
+{
     cJSON *j = parse_line(line, len, why);
     if (!j)
-        return MXT_AR_FAILED;
-    mxt_adapter_rc rc = MXT_AR_FAILED;
-    if (!type_is(j, "response", why))
-        goto done;
-    const cJSON *rid = cJSON_GetObjectItemCaseSensitive(j, "id");
-    if (!cJSON_IsString(rid) || strcmp(rid->valuestring, id) != 0) {
-        char *txt = rid ? cJSON_PrintUnformatted(rid) : NULL;
-        char *s = mxt_sanitize(txt ? txt : "missing", strlen(txt ? txt : "missing"));
-        *why = mxt_strfmt("response id %s, expected \"%s\"", s ? s : "?", id);
-        free(s);
-        free(txt);
-        goto done;
+        return NULL;
+    if (!type_is(j, "response", why)) {
+        cJSON_Delete(j);
+        return NULL;
     }
+    *rid = cJSON_GetObjectItemCaseSensitive(j, "id");
+    return j;
+}
+
+/* The rest of a response whose id matched. */
+static mxt_adapter_rc response_body(const cJSON *j, mxt_outcome *out, char **why)
+{
     const cJSON *un = cJSON_GetObjectItemCaseSensitive(j, "unsupported");
     if (cJSON_IsTrue(un)) {
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "why");
         *why = mxt_strfmt("the adapter declined: %s",
                           cJSON_IsString(w) ? w->valuestring : "(no reason given)");
-        rc = MXT_AR_UNSUPPORTED;
-        goto done;
+        return MXT_AR_UNSUPPORTED;
     }
     char err[600];
     if (mxt_outcome_from_json(j, "response", out, err, sizeof err) != 0) {
         *why = mxt_sanitize(err, strlen(err));
-        goto done;
+        return MXT_AR_FAILED;
     }
-    rc = MXT_AR_OK;
-done:
+    return MXT_AR_OK;
+}
+
+mxt_adapter_rc mxt_adapter_parse_response(const char *line, size_t len, const char *id,
+                                          mxt_outcome *out, char **why)
+{
+    memset(out, 0, sizeof *out);
+    *why = NULL;
+    const cJSON *rid = NULL;
+    cJSON *j = response_head(line, len, &rid, why);
+    if (!j)
+        return MXT_AR_FAILED;
+    mxt_adapter_rc rc = MXT_AR_FAILED;
+    if (!cJSON_IsString(rid) || strcmp(rid->valuestring, id) != 0)
+        *why = id_mismatch(rid, id, 1);
+    else
+        rc = response_body(j, out, why);
     cJSON_Delete(j);
     return rc;
 }
@@ -448,6 +520,7 @@ mxt_adapter_rc mxt_adapter_start(mxt_adapter *a, char **why)
     *why = NULL;
     kill_adapter(a);
     forget_handshake(a);
+    forget_requests(a);
     if (spawn(a, why) != 0)
         return MXT_AR_FAILED;
     long long deadline = now_ms() + a->opts.timeout_ms;
@@ -520,58 +593,238 @@ int mxt_adapter_declares(const mxt_adapter *a, const char *op)
     return 0;
 }
 
-mxt_adapter_rc mxt_adapter_request(mxt_adapter *a, const char *id, const char *op,
-                                   const cJSON *input, mxt_outcome *out, char **why)
+/* ---- pipelined requests --------------------------------------------------------------------- */
+
+/* Writes what the adapter's stdin takes without blocking. A write error other than EAGAIN means
+ * the adapter closed its stdin: in_broken is set and the unwritten bytes stay unwritten. */
+static void flush_writes(mxt_adapter *a)
 {
-    memset(out, 0, sizeof *out);
+    while (a->woff < a->wlen && a->in_fd >= 0 && !a->in_broken) {
+        ssize_t w = write(a->in_fd, a->wbuf + a->woff, a->wlen - a->woff);
+        if (w > 0) {
+            a->woff += (size_t)w;
+            a->wwritten += (unsigned long long)w;
+            continue;
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN)
+            return;
+        a->in_broken = 1;
+        close_fd(&a->in_fd);
+    }
+    if (a->woff == a->wlen)
+        a->woff = a->wlen = 0;
+}
+
+static int queue_bytes(mxt_adapter *a, const char *data, size_t n)
+{
+    if (a->wcap - a->wlen < n && a->woff > 0) {
+        memmove(a->wbuf, a->wbuf + a->woff, a->wlen - a->woff);
+        a->wlen -= a->woff;
+        a->woff = 0;
+    }
+    if (a->wcap - a->wlen < n) {
+        size_t cap = a->wcap ? a->wcap : 65536;
+        while (cap - a->wlen < n)
+            cap *= 2;
+        char *t = realloc(a->wbuf, cap);
+        if (!t)
+            return -1;
+        a->wbuf = t;
+        a->wcap = cap;
+    }
+    memcpy(a->wbuf + a->wlen, data, n);
+    a->wlen += n;
+    a->wqueued += n;
+    return 0;
+}
+
+size_t mxt_adapter_outstanding(const mxt_adapter *a)
+{
+    return a->fl_n;
+}
+
+mxt_adapter_rc mxt_adapter_send(mxt_adapter *a, size_t tag, const char *id, const char *op,
+                                const cJSON *input, char **why)
+{
     *why = NULL;
     if (a->pid <= 0) {
         *why = strdup("the adapter is not running");
         return MXT_AR_FAILED;
     }
+    /* The input is referenced, not copied. */
     cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "type", "request");
     cJSON_AddStringToObject(req, "id", id);
     cJSON_AddStringToObject(req, "op", op);
-    cJSON_AddItemToObject(req, "input", cJSON_Duplicate(input, 1));
+    if (cJSON_IsObject(input))
+        cJSON_AddItemToObject(req, "input", cJSON_CreateObjectReference(input->child));
+    else
+        cJSON_AddItemToObject(req, "input", cJSON_Duplicate(input, 1));
     char *text = cJSON_PrintUnformatted(req);
     cJSON_Delete(req);
-    if (!text) {
-        *why = strdup("out of memory");
-        return MXT_AR_FAILED;
+    if (a->fl_n == a->fl_cap) {
+        size_t cap = a->fl_cap ? a->fl_cap * 2 : 64;
+        struct mxt_adapter_req *t = realloc(a->fl, cap * sizeof *t);
+        if (t) {
+            a->fl = t;
+            a->fl_cap = cap;
+        }
     }
-    size_t n = strlen(text);
-    char *line = realloc(text, n + 2);
-    if (!line) {
+    char *idc = strdup(id);
+    size_t n = text ? strlen(text) : 0;
+    if (!text || !idc || a->fl_n == a->fl_cap || queue_bytes(a, text, n) != 0 ||
+        queue_bytes(a, "\n", 1) != 0) {
         free(text);
+        free(idc);
         *why = strdup("out of memory");
         return MXT_AR_FAILED;
     }
-    line[n] = '\n';
-    long long deadline = now_ms() + a->opts.timeout_ms;
-    write_rc w = write_all(a, line, n + 1, deadline);
-    free(line);
-    if (w == WR_STOP)
-        return fail_read(a, P_STOP, "", why);
-    if (w == WR_TIMEOUT)
-        return fail_read(a, P_TIMEOUT, "room in the adapter's stdin", why);
-    if (w == WR_CLOSED) {
-        char *d = death_note(a, 1000);
-        *why = mxt_strfmt("the adapter closed its stdin; %s", d ? d : "");
-        free(d);
-        kill_adapter(a);
+    free(text);
+    if (a->fl_n == 0)
+        a->oldest_since = now_ms();
+    a->fl[a->fl_n++] = (struct mxt_adapter_req){tag, idc, a->wqueued, now_msd()};
+    /* Written by mxt_adapter_next() in one go, or now when much is queued. */
+    if (a->wlen - a->woff >= 65536)
+        flush_writes(a);
+    return MXT_AR_OK;
+}
+
+int mxt_adapter_pop_unanswered(mxt_adapter *a, size_t *tag)
+{
+    if (a->fl_n == 0)
+        return 0;
+    *tag = a->fl[0].tag;
+    remove_request(a, 0);
+    return 1;
+}
+
+/* Blames request k for a failure: *tag, removes it, kills the adapter. */
+static mxt_adapter_rc blame(mxt_adapter *a, size_t k, size_t *tag)
+{
+    *tag = a->fl[k].tag;
+    remove_request(a, k);
+    kill_adapter(a);
+    return MXT_AR_FAILED;
+}
+
+/* Handles the complete line at the head of the read buffer. */
+static mxt_adapter_rc take_response(mxt_adapter *a, size_t len, size_t *tag, mxt_outcome *out,
+                                    char **why, double *ms)
+{
+    const cJSON *rid = NULL;
+    cJSON *j = response_head(a->rbuf + a->roff, len, &rid, why);
+    consume_line(a, len);
+    if (!j)
+        return blame(a, 0, tag);
+    size_t k = 0;
+    while (k < a->fl_n && !(cJSON_IsString(rid) && strcmp(rid->valuestring, a->fl[k].id) == 0))
+        k++;
+    if (k == a->fl_n) {
+        *why = id_mismatch(rid, a->fl[0].id, a->fl_n);
+        cJSON_Delete(j);
+        return blame(a, 0, tag);
+    }
+    mxt_adapter_rc rc = response_body(j, out, why);
+    cJSON_Delete(j);
+    if (rc == MXT_AR_FAILED)
+        return blame(a, k, tag);
+    *ms = now_msd() - a->fl[k].sent_ms;
+    *tag = a->fl[k].tag;
+    remove_request(a, k);
+    if (k == 0)
+        a->oldest_since = now_ms();
+    return rc;
+}
+
+mxt_adapter_rc mxt_adapter_next(mxt_adapter *a, size_t *tag, mxt_outcome *out, char **why,
+                                double *ms)
+{
+    memset(out, 0, sizeof *out);
+    *why = NULL;
+    *ms = 0;
+    if (a->fl_n == 0) {
+        *why = strdup("no request outstanding");
         return MXT_AR_FAILED;
     }
-    char *resp;
-    size_t len;
-    pump_rc rc = read_line(a, deadline, &resp, &len);
-    if (rc != P_LINE)
-        return fail_read(a, rc, "response", why);
-    mxt_adapter_rc r = mxt_adapter_parse_response(resp, len, id, out, why);
-    consume_line(a, len);
-    if (r == MXT_AR_FAILED)
-        kill_adapter(a);
-    return r;
+    for (;;) {
+        /* Answers already read are taken first; the queued requests go out in one write when
+         * there are none left (then we are about to wait anyway). */
+        char *head = a->rbuf + a->roff;
+        char *nl = a->rlen > a->roff ? memchr(head, '\n', a->rlen - a->roff) : NULL;
+        if (nl)
+            return take_response(a, (size_t)(nl - head), tag, out, why, ms);
+        flush_writes(a);
+        int unwritten = a->fl[0].end > a->wwritten;
+        if (a->rlen - a->roff > MAX_LINE) {
+            fail_read(a, P_TOOLONG, "response", why);
+            return blame(a, 0, tag);
+        }
+        if (a->in_broken && unwritten) {
+            char *d = death_note(a, 1000);
+            *why = mxt_strfmt("the adapter closed its stdin; %s", d ? d : "");
+            free(d);
+            return blame(a, 0, tag);
+        }
+        if (a->out_fd < 0) {
+            fail_read(a, P_EOF, "response", why);
+            return blame(a, 0, tag);
+        }
+        if (stopped(a))
+            return fail_read(a, P_STOP, "", why);
+        long long left = a->oldest_since + a->opts.timeout_ms - now_ms();
+        if (left <= 0) {
+            fail_read(a, P_TIMEOUT, unwritten ? "room in the adapter's stdin" : "response", why);
+            return blame(a, 0, tag);
+        }
+        struct pollfd p[3];
+        nfds_t np = 0;
+        p[np++] = (struct pollfd){a->out_fd, POLLIN, 0};
+        int wi = -1, ei = -1;
+        if (a->woff < a->wlen && a->in_fd >= 0 && !a->in_broken) {
+            wi = (int)np;
+            p[np++] = (struct pollfd){a->in_fd, POLLOUT, 0};
+        }
+        if (a->err_fd >= 0) {
+            ei = (int)np;
+            p[np++] = (struct pollfd){a->err_fd, POLLIN, 0};
+        }
+        int r = poll(p, np, left > 1000 ? 1000 : (int)left);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            fail_read(a, P_EOF, "response", why);
+            return blame(a, 0, tag);
+        }
+        if (ei >= 0 && (p[ei].revents & (POLLIN | POLLHUP | POLLERR)))
+            read_stderr(a);
+        if (wi >= 0 && (p[wi].revents & (POLLOUT | POLLHUP | POLLERR)))
+            flush_writes(a);
+        if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && read_some(a) != 0) {
+            fail_read(a, P_TOOLONG, "response", why);
+            return blame(a, 0, tag);
+        }
+    }
+}
+
+mxt_adapter_rc mxt_adapter_request(mxt_adapter *a, const char *id, const char *op,
+                                   const cJSON *input, mxt_outcome *out, char **why)
+{
+    memset(out, 0, sizeof *out);
+    *why = NULL;
+    if (a->fl_n != 0) {
+        *why = strdup("requests are outstanding");
+        return MXT_AR_FAILED;
+    }
+    mxt_adapter_rc rc = mxt_adapter_send(a, 0, id, op, input, why);
+    if (rc != MXT_AR_OK)
+        return rc;
+    size_t tag;
+    double ms;
+    rc = mxt_adapter_next(a, &tag, out, why, &ms);
+    forget_requests(a);
+    return rc;
 }
 
 void mxt_adapter_stop(mxt_adapter *a, int grace_ms)
@@ -580,18 +833,21 @@ void mxt_adapter_stop(mxt_adapter *a, int grace_ms)
         return;
     close_fd(&a->in_fd);
     long long until = now_ms() + grace_ms;
-    while (now_ms() < until) {
+    for (;;) {
+        if (waitpid(a->pid, NULL, WNOHANG) == a->pid) {
+            a->pid = 0;
+            break;
+        }
+        if (now_ms() >= until)
+            break;
+        /* Its stderr closes when it exits: wake up then, not at the next tick. */
         if (a->err_fd >= 0) {
             struct pollfd p = {a->err_fd, POLLIN, 0};
             if (poll(&p, 1, 20) > 0)
                 read_stderr(a);
         } else {
-            struct timespec ts = {0, 20 * 1000000L};
+            struct timespec ts = {0, 1000000L};
             nanosleep(&ts, NULL);
-        }
-        if (waitpid(a->pid, NULL, WNOHANG) == a->pid) {
-            a->pid = 0;
-            break;
         }
     }
     kill_adapter(a);
