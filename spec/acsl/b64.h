@@ -98,6 +98,22 @@
   predicate b64_decodes{L}(unsigned char *out, integer len, char *in) =
       \forall integer g; 0 <= g && 3 * g < len ==> b64_dec_group(out, len, in, g);
 
+  // Round trip, group by group: where out encodes in (b64_enc_group) and dec decodes out
+  // (b64_dec_group), dec holds the bytes of in again. With b64_len_roundtrip (an encoding has a
+  // decodable length, and decoding it gives n bytes) this is decode(encode(x)) == x per group.
+  lemma b64_enc_pos: \forall integer n, g, r; 0 <= r < 3 && 0 <= g && 3 * g + r < n ==>
+      4 * g + r + 1 < b64_enc_len(n);
+  lemma b64_roundtrip_group{L}: \forall char *out, unsigned char *in, unsigned char *dec,
+                                         integer n, len, g;
+      0 <= g && b64_enc_group(out, len, in, n, g) && b64_dec_group(dec, n, out, g)
+   && 0 <= b64_byte(in, n, 3 * g) < 256 && 0 <= b64_byte(in, n, 3 * g + 1) < 256
+   && 0 <= b64_byte(in, n, 3 * g + 2) < 256
+   && (3 * g < n ==> 4 * g + 1 < len) && (3 * g + 1 < n ==> 4 * g + 2 < len)
+   && (3 * g + 2 < n ==> 4 * g + 3 < len)
+   ==> (3 * g < n ==> dec[3 * g] == in[3 * g])
+    && (3 * g + 1 < n ==> dec[3 * g + 1] == in[3 * g + 1])
+    && (3 * g + 2 < n ==> dec[3 * g + 2] == in[3 * g + 2]);
+
   // SIG-006: the data characters of an input are those before its trailing '=' (at most two).
   logic integer b64_unpad{L}(char *in, integer n) =
       (n >= 1 && in[n - 1] == '=') ? ((n >= 2 && in[n - 2] == '=') ? n - 2 : n - 1) : n;
