@@ -17,11 +17,16 @@ static const uint8_t W_NULL[4] = {'n', 'u', 'l', 'l'};
 /* Appends byte c at position w (written only when it fits); returns the new length. */
 /*@
   requires cap == 0 || \valid(out + (0 .. cap - 1));
+  requires mxt_doc_ok(doc);
+  requires \separated(out + (0 .. cap - 1), doc, doc->tok + (0 .. doc->cap - 1),
+                       doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1];
   ensures \result == (w < SIZE_MAX ? w + 1 : w);
+  ensures mxt_doc_ok(doc);
 */
-static size_t put1(uint8_t *out, size_t cap, size_t w, uint8_t c)
+static size_t put1(const mxt_json_doc *doc, uint8_t *out, size_t cap, size_t w, uint8_t c)
 {
+    (void)doc;
     if (w < cap)
         out[w] = c;
     return w < SIZE_MAX ? w + 1u : w;
@@ -32,16 +37,22 @@ static size_t put1(uint8_t *out, size_t cap, size_t w, uint8_t c)
   requires cap == 0 || \valid(out + (0 .. cap - 1));
   requires \valid_read(src + (0 .. k - 1));
   requires \separated(out + (0 .. cap - 1), src + (0 .. k - 1));
+  requires mxt_doc_ok(doc);
+  requires \separated(out + (0 .. cap - 1), doc, doc->tok + (0 .. doc->cap - 1),
+                       doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1];
   ensures \result >= w;
+  ensures mxt_doc_ok(doc);
 */
-static size_t putn(uint8_t *restrict out, size_t cap, size_t w, const uint8_t *restrict src,
-                   size_t k)
+static size_t putn(const mxt_json_doc *doc, uint8_t *restrict out, size_t cap, size_t w,
+                   const uint8_t *restrict src, size_t k)
 {
+    (void)doc;
     size_t fit = 0;
     if (w < cap)
         fit = k <= cap - w ? k : cap - w;
     /*@ loop invariant 0 <= i <= fit;
+        loop invariant mxt_doc_ok(doc);
         loop assigns i, out[0 .. cap - 1];
         loop variant fit - i; */
     for (size_t i = 0; i < fit; i++)
@@ -59,6 +70,7 @@ static size_t putn(uint8_t *restrict out, size_t cap, size_t w, const uint8_t *r
                        doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1], *w;
   ensures \result == MXT_OK || \result == MXT_E_ESCAPE || \result == MXT_E_TYPE;
+  ensures mxt_doc_ok(doc);
 */
 static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, size_t cap,
                              size_t *w)
@@ -71,21 +83,24 @@ static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, 
     size_t nx;
     uint8_t b[6];
     size_t bl;
+    size_t ww = *w;
+    //@ assert mxt_tok_ok(doc, t);
     if (doc->tok[t].len < 2u)
         return MXT_E_TYPE;
     i = (size_t)doc->tok[t].start + 1u;
     end = (size_t)doc->tok[t].start + doc->tok[t].len - 1u;
-    *w = put1(out, cap, *w, '"');
+    ww = put1(doc, out, cap, ww, '"');
     if ((doc->tok[t].flags & MXT_JSON_F_ESCAPED) == 0) {
         /* no escapes: the reader has checked that every byte stands for itself (no '"', '\\'
            or control character, valid UTF-8), so the content is already canonical */
-        *w = putn(out, cap, *w, in + i, end - i);
-        *w = put1(out, cap, *w, '"');
+        ww = putn(doc, out, cap, ww, in + i, end - i);
+        ww = put1(doc, out, cap, ww, '"');
+        *w = ww;
         return MXT_OK;
     }
     run = i;
     /*@ loop invariant doc->tok[t].start + 1 <= run <= i <= end;
-        loop assigns i, run, cp, nx, b[0 .. 5], bl, *w, out[0 .. cap - 1];
+        loop assigns i, run, cp, nx, b[0 .. 5], bl, ww, out[0 .. cap - 1];
         loop variant end - i; */
     while (i < end) {
         uint8_t c;
@@ -99,37 +114,44 @@ static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, 
             i++;
             continue;
         }
-        *w = putn(out, cap, *w, in + run, i - run);
+        ww = putn(doc, out, cap, ww, in + run, i - run);
         if (c == '\\') {
-            if (mxt_jstr_unit(in, end, i, &cp, &nx) != MXT_OK)
+            if (mxt_jstr_unit(in, end, i, &cp, &nx) != MXT_OK) {
+                *w = ww;
                 return MXT_E_ESCAPE;
+            }
         } else {
             cp = c;
             nx = i + 1u;
         }
         bl = mxt_cjson_escape(cp, b);
-        *w = putn(out, cap, *w, b, bl);
+        ww = putn(doc, out, cap, ww, b, bl);
         i = nx;
         run = i;
     }
-    *w = putn(out, cap, *w, in + run, i - run);
-    *w = put1(out, cap, *w, '"');
+    ww = putn(doc, out, cap, ww, in + run, i - run);
+    ww = put1(doc, out, cap, ww, '"');
+    *w = ww;
     return MXT_OK;
 }
 
 /* Writes integer v in decimal (CJSON-005: no fraction, no exponent, no "-0"). */
 /*@
   requires cap == 0 || \valid(out + (0 .. cap - 1));
+  requires mxt_doc_ok(doc);
+  requires \separated(out + (0 .. cap - 1), doc, doc->tok + (0 .. doc->cap - 1),
+                       doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1];
   ensures \result >= w;
+  ensures mxt_doc_ok(doc);
 */
-static size_t put_int(uint8_t *out, size_t cap, size_t w, int64_t v)
+static size_t put_int(const mxt_json_doc *doc, uint8_t *out, size_t cap, size_t w, int64_t v)
 {
     uint8_t d[20];
     size_t k = 20;
     uint64_t m;
     if (v < 0) {
-        w = put1(out, cap, w, '-');
+        w = put1(doc, out, cap, w, '-');
         m = (uint64_t)(-(v + 1)) + 1u;
     } else {
         m = (uint64_t)v;
@@ -142,7 +164,7 @@ static size_t put_int(uint8_t *out, size_t cap, size_t w, int64_t v)
         d[k] = (uint8_t)('0' + m % 10u);
         m /= 10u;
     } while (m != 0 && k > 0);
-    return putn(out, cap, w, d + k, 20u - k);
+    return putn(doc, out, cap, w, d + k, 20u - k);
 }
 
 /* Is key token k one that MXT_CANON_SIGNING leaves out ("signatures", "unsigned")? */
@@ -191,6 +213,7 @@ static uint32_t skip_keys(const mxt_json_doc *doc, uint32_t k, int skip)
                        doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1], *w;
   ensures \result == MXT_OK || \result == MXT_E_ESCAPE || \result == MXT_E_TYPE;
+  ensures mxt_doc_ok(doc);
 */
 static mxt_status put_key(const mxt_json_doc *doc, uint32_t k, uint8_t *out, size_t cap, size_t *w)
 {
@@ -200,7 +223,7 @@ static mxt_status put_key(const mxt_json_doc *doc, uint32_t k, uint8_t *out, siz
     st = put_string(doc, k, out, cap, w);
     if (st != MXT_OK)
         return st;
-    *w = put1(out, cap, *w, ':');
+    *w = put1(doc, out, cap, *w, ':');
     return MXT_OK;
 }
 
@@ -218,6 +241,7 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
     *out_len = 0;
     /*@ loop invariant 0 <= s <= steps;
         loop invariant t < count;
+        loop invariant mxt_doc_ok(doc);
         loop assigns s, t, entering, w, st, out[0 .. cap - 1];
         loop variant steps - s; */
     for (uint64_t s = 0; s < steps; s++) {
@@ -227,9 +251,9 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
             uint8_t ty = tok[t].type;
             if (ty == MXT_JSON_OBJECT) {
                 uint32_t k = skip_keys(doc, tok[t].link, mode == MXT_CANON_SIGNING && t == root);
-                w = put1(out, cap, w, '{');
+                w = put1(doc, out, cap, w, '{');
                 if (k == MXT_JSON_NONE || k + 1u >= count) {
-                    w = put1(out, cap, w, '}');
+                    w = put1(doc, out, cap, w, '}');
                     entering = 0;
                     continue;
                 }
@@ -240,9 +264,9 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
                 continue;
             }
             if (ty == MXT_JSON_ARRAY) {
-                w = put1(out, cap, w, '[');
+                w = put1(doc, out, cap, w, '[');
                 if (tok[t].end <= t + 1u) {
-                    w = put1(out, cap, w, ']');
+                    w = put1(doc, out, cap, w, ']');
                     entering = 0;
                     continue;
                 }
@@ -254,13 +278,13 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
                 if (st != MXT_OK)
                     return st;
             } else if (ty == MXT_JSON_NUMBER) {
-                w = put_int(out, cap, w, tok[t].num);
+                w = put_int(doc, out, cap, w, tok[t].num);
             } else if (ty == MXT_JSON_TRUE) {
-                w = putn(out, cap, w, W_TRUE, 4);
+                w = putn(doc, out, cap, w, W_TRUE, 4);
             } else if (ty == MXT_JSON_FALSE) {
-                w = putn(out, cap, w, W_FALSE, 5);
+                w = putn(doc, out, cap, w, W_FALSE, 5);
             } else {
-                w = putn(out, cap, w, W_NULL, 4);
+                w = putn(doc, out, cap, w, W_NULL, 4);
             }
             entering = 0;
             continue;
@@ -281,11 +305,11 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
             if (k != MXT_JSON_NONE)
                 k = skip_keys(doc, k, mode == MXT_CANON_SIGNING && p == root);
             if (k == MXT_JSON_NONE || k + 1u >= count) {
-                w = put1(out, cap, w, '}');
+                w = put1(doc, out, cap, w, '}');
                 t = p;
                 continue;
             }
-            w = put1(out, cap, w, ',');
+            w = put1(doc, out, cap, w, ',');
             st = put_key(doc, k, out, cap, &w);
             if (st != MXT_OK)
                 return st;
@@ -296,12 +320,12 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
         {
             uint32_t nx = tok[t].end;
             if (nx < tok[p].end && nx < count) {
-                w = put1(out, cap, w, ',');
+                w = put1(doc, out, cap, w, ',');
                 t = nx;
                 entering = 1;
                 continue;
             }
-            w = put1(out, cap, w, ']');
+            w = put1(doc, out, cap, w, ']');
             t = p;
         }
     }

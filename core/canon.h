@@ -5,6 +5,10 @@
  * whitespace, object members in code-point order of their keys (the reader's `link` chain), raw
  * UTF-8 for non-ASCII, escapes decoded and re-encoded exactly as the spec's grammar says
  * (\" \\ \b \f \n \r \t, other controls as lowercase \u00xx, '/' never escaped).
+ * A string token without MXT_JSON_F_ESCAPED is copied as it is: the reader has checked that each
+ * of its bytes stands for itself (valid UTF-8, no '"', '\\' or control character). Escaped
+ * strings are decoded and re-encoded (mxt_cjson_escape, CJSON-004). The walk is iterative.
+ * MXT_E_TYPE / MXT_E_ESCAPE only arise for a document the reader did not produce.
  */
 #ifndef MXT_CANON_H
 #define MXT_CANON_H

@@ -426,10 +426,10 @@ static int key_cmp(const uint8_t *in, uint32_t n, const mxt_json_token *tok, uin
     if (((tok[a].flags | tok[b].flags) & MXT_JSON_F_ESCAPED) == 0) {
         /* the common case, inline: no escapes, so UTF-8 byte order is code point order */
         uint32_t m = al < bl ? al : bl;
-        /*@ loop invariant 1 <= k <= m;
+        /*@ loop invariant 1 <= k <= m - 1;
             loop assigns k;
             loop variant m - k; */
-        for (uint32_t k = 1; k + 1u < m; k++) {
+        for (uint32_t k = 1; k < m - 1u; k++) {
             if (in[as + k] != in[bs + k])
                 return in[as + k] < in[bs + k] ? -1 : 1;
         }
@@ -855,10 +855,12 @@ static mxt_status step_close(const uint8_t *in, uint32_t n, mxt_json_token *tok,
 /* Records a failure, unless an earlier duplicate key takes precedence (document order). */
 /*@
   requires \valid(where);
+  requires st != MXT_OK;
   requires off <= n;
   requires dup == MXT_JSON_NONE || dup < n;
   assigns where->offset;
   ensures where->offset <= n;
+  ensures \result != MXT_OK;
 */
 static mxt_status fail(mxt_where *where, mxt_status st, uint32_t off, uint32_t dup, uint32_t n)
 {
