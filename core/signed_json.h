@@ -98,6 +98,10 @@ typedef struct {
     ensures res->verdict == MXT_SIG_INVALID ==>
             res->signed_len <= scratch_cap
          && !signed_by(&res->sig[0], scratch, res->signed_len, pk);
+    ensures (res->verdict == MXT_SIG_VALID || res->verdict == MXT_SIG_INVALID) ==>
+            scratch_needed != \null ==> *scratch_needed == res->signed_len;
+    ensures res->verdict == MXT_SIG_MISSING || res->verdict == MXT_SIG_MALFORMED ==>
+            res->signed_len == 0;
     ensures res->reason == MXT_SIGR_CANON && scratch_needed != \null ==>
             *scratch_needed > scratch_cap || *scratch_needed == 0;
   complete behaviors;
