@@ -106,6 +106,7 @@ static mxt_bkf_problem b64_fixed(const mxt_json_doc *doc, uint32_t t, uint8_t *o
   requires obj < doc->count;
   requires \valid_read(key + (0 .. key_len - 1)) && key_len > 0;
   requires 0 < want <= 192;
+  requires \separated(doc, doc->tok + (0 .. doc->cap - 1), doc->in + (0 .. doc->in_len - 1));
   assigns \nothing;
   ensures \result == MXT_BKF_P_OK || \result == MXT_BKF_P_MISSING || \result == MXT_BKF_P_WRONG_TYPE
        || \result == MXT_BKF_P_BASE64 || \result == MXT_BKF_P_LENGTH;
@@ -124,6 +125,7 @@ static mxt_bkf_problem b64_member(const mxt_json_doc *doc, uint32_t obj, const u
 /*@
   requires mxt_doc_ok(doc);
   requires obj < doc->count;
+  requires \separated(doc, doc->tok + (0 .. doc->cap - 1), doc->in + (0 .. doc->in_len - 1));
   assigns \nothing;
   ensures \result == MXT_BKF_P_OK || \result == MXT_BKF_P_MISSING || \result == MXT_BKF_P_WRONG_TYPE
        || \result == MXT_BKF_P_BASE64 || \result == MXT_BKF_P_LENGTH || \result == MXT_BKF_P_VALUE;
@@ -337,16 +339,23 @@ static mxt_bkf_problem string_array(const mxt_json_doc *doc, uint32_t a)
     return MXT_BKF_P_OK;
 }
 
-void mxt_bkf_session_plain(const mxt_json_doc *doc, uint32_t obj, mxt_bkf_result *res)
+/* BackedUpSessionData, first part: algorithm, forwarding chain, sender_key. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires obj < doc->count;
+  requires \separated(doc, doc->tok + (0 .. doc->cap - 1), doc->in + (0 .. doc->in_len - 1));
+  assigns \nothing;
+  ensures bkf_result_wf(\result);
+  ensures bkf_result_ok(\result)
+       || (MXT_BKF_M_SESSION_ALGORITHM <= \result.member <= MXT_BKF_M_SENDER_KEY);
+*/
+static mxt_bkf_result plain_head(const mxt_json_doc *doc, uint32_t obj)
 {
-    uint32_t t, e;
+    mxt_bkf_result r;
+    mxt_bkf_result *res = &r;
+    uint32_t t = mxt_json_get(doc, obj, K_ALGORITHM, sizeof K_ALGORITHM - 1u);
     mxt_bkf_problem p;
 
-    if (doc->tok[obj].type != MXT_JSON_OBJECT) {
-        fail(res, MXT_BKF_M_ROOT, MXT_BKF_P_WRONG_TYPE);
-        return;
-    }
-    t = mxt_json_get(doc, obj, K_ALGORITHM, sizeof K_ALGORITHM - 1u);
     if (t == MXT_JSON_NONE)
         p = MXT_BKF_P_MISSING;
     else if (doc->tok[t].type != MXT_JSON_STRING)
@@ -357,42 +366,68 @@ void mxt_bkf_session_plain(const mxt_json_doc *doc, uint32_t obj, mxt_bkf_result
         p = MXT_BKF_P_OK;
     if (p != MXT_BKF_P_OK) {
         fail(res, MXT_BKF_M_SESSION_ALGORITHM, p);
-        return;
+        return r;
     }
-
     t = mxt_json_get(doc, obj, K_CHAIN, sizeof K_CHAIN - 1u);
-    p = t == MXT_JSON_NONE ? MXT_BKF_P_MISSING : string_array(doc, t);
-    if (p != MXT_BKF_P_OK) {
-        fail(res, MXT_BKF_M_FORWARDING_CHAIN, p);
-        return;
+    if (t == MXT_JSON_NONE) {
+        fail(res, MXT_BKF_M_FORWARDING_CHAIN, MXT_BKF_P_MISSING);
+        return r;
     }
-
+    if (string_array(doc, t) != MXT_BKF_P_OK) {
+        fail(res, MXT_BKF_M_FORWARDING_CHAIN, MXT_BKF_P_WRONG_TYPE);
+        return r;
+    }
     t = mxt_json_get(doc, obj, K_SENDER_KEY, sizeof K_SENDER_KEY - 1u);
-    if (t == MXT_JSON_NONE || doc->tok[t].type != MXT_JSON_STRING) {
-        fail(res, MXT_BKF_M_SENDER_KEY,
-             t == MXT_JSON_NONE ? MXT_BKF_P_MISSING : MXT_BKF_P_WRONG_TYPE);
+    if (t == MXT_JSON_NONE) {
+        fail(res, MXT_BKF_M_SENDER_KEY, MXT_BKF_P_MISSING);
+        return r;
+    }
+    if (doc->tok[t].type != MXT_JSON_STRING) {
+        fail(res, MXT_BKF_M_SENDER_KEY, MXT_BKF_P_WRONG_TYPE);
+        return r;
+    }
+    pass(res);
+    return r;
+}
+
+/* BackedUpSessionData, second part: sender_claimed_keys.ed25519, session_key, shared_history. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires obj < doc->count;
+  requires \valid(res);
+  requires \separated(res, doc, doc->tok + (0 .. doc->cap - 1), doc->in + (0 .. doc->in_len - 1));
+  assigns *res;
+  ensures bkf_result_wf(*res);
+  ensures bkf_result_ok(*res) || MXT_BKF_M_SENDER_CLAIMED_KEYS <= res->member;
+*/
+static void plain_tail(const mxt_json_doc *doc, uint32_t obj, mxt_bkf_result *res)
+{
+    uint32_t t = mxt_json_get(doc, obj, K_CLAIMED, sizeof K_CLAIMED - 1u);
+    uint32_t e;
+    mxt_bkf_problem p;
+
+    if (t == MXT_JSON_NONE) {
+        fail(res, MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_MISSING);
         return;
     }
-
-    t = mxt_json_get(doc, obj, K_CLAIMED, sizeof K_CLAIMED - 1u);
-    if (t == MXT_JSON_NONE || doc->tok[t].type != MXT_JSON_OBJECT) {
-        fail(res, MXT_BKF_M_SENDER_CLAIMED_KEYS,
-             t == MXT_JSON_NONE ? MXT_BKF_P_MISSING : MXT_BKF_P_WRONG_TYPE);
+    if (doc->tok[t].type != MXT_JSON_OBJECT) {
+        fail(res, MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
         return;
     }
     e = mxt_json_get(doc, t, K_ED25519, sizeof K_ED25519 - 1u);
-    if (e == MXT_JSON_NONE || doc->tok[e].type != MXT_JSON_STRING) {
-        fail(res, MXT_BKF_M_CLAIMED_ED25519,
-             e == MXT_JSON_NONE ? MXT_BKF_P_MISSING : MXT_BKF_P_WRONG_TYPE);
+    if (e == MXT_JSON_NONE) {
+        fail(res, MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_MISSING);
         return;
     }
-
+    if (doc->tok[e].type != MXT_JSON_STRING) {
+        fail(res, MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_WRONG_TYPE);
+        return;
+    }
     p = session_key(doc, obj);
     if (p != MXT_BKF_P_OK) {
         fail(res, MXT_BKF_M_SESSION_KEY, p);
         return;
     }
-
     t = mxt_json_get(doc, obj, K_SHARED_HISTORY, sizeof K_SHARED_HISTORY - 1u);
     if (t != MXT_JSON_NONE && doc->tok[t].type != MXT_JSON_TRUE
         && doc->tok[t].type != MXT_JSON_FALSE) {
@@ -400,6 +435,20 @@ void mxt_bkf_session_plain(const mxt_json_doc *doc, uint32_t obj, mxt_bkf_result
         return;
     }
     pass(res);
+}
+
+void mxt_bkf_session_plain(const mxt_json_doc *doc, uint32_t obj, mxt_bkf_result *res)
+{
+    if (doc->tok[obj].type != MXT_JSON_OBJECT) {
+        fail(res, MXT_BKF_M_ROOT, MXT_BKF_P_WRONG_TYPE);
+        return;
+    }
+    const mxt_bkf_result h = plain_head(doc, obj);
+    if (h.problem != MXT_BKF_P_OK) {
+        *res = h;
+        return;
+    }
+    plain_tail(doc, obj, res);
 }
 
 const char *mxt_bkf_member_name(mxt_bkf_member m)
