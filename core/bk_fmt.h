@@ -8,7 +8,8 @@
  *  - auth_data: an object; public_key an unpadded base64 string of 32 bytes; signatures, when
  *    present, an object; any other members allowed (BK-FMT-001);
  *  - session_data: ephemeral 32 bytes, ciphertext a non-zero multiple of 16 bytes, mac 8 bytes,
- *    each a base64 string (BK-FMT-003); other members allowed;
+ *    each a base64 string (BK-FMT-003); other members allowed (checked in the order ephemeral,
+ *    mac, ciphertext: the ciphertext is the only check that uses the caller's scratch);
  *  - the decrypted BackedUpSessionData: algorithm "m.megolm.v1.aes-sha2",
  *    forwarding_curve25519_key_chain an array of strings, sender_key a string,
  *    sender_claimed_keys an object with an ed25519 string, session_key the base64 of a 165-byte
