@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <string.h>
 #include "backup_crypto.h"
+#include "recovery_key.h"
 
 /* unpadded base64 -> bytes, asserting the exact decoded length */
 static void b64(const char *s, uint8_t *out, size_t want)
@@ -301,4 +302,31 @@ Test(backup_crypto, tv10_backup_mac_from_json_ignores_order_signatures_unsigned)
     cr_assert_eq(mxt_bk_backup_mac(mk, (const uint8_t *)"{\"a\":", 5, out, &cs),
                  MXT_BKC_BAD_LENGTH);
     cr_assert_neq(cs, 0);
+}
+
+/* Recovery key (core codec) -> backup key -> public key: the "matches" check end to end. */
+Test(backup_crypto, recovery_key_to_public_key_tv6c_tv7)
+{
+    static const struct { const char *recovery; const char *pub; } v[] = {
+        /* TV-7: the recovery form of the decryption key, and its public key */
+        { "EsT9 o94t XK7n JuLr 2XL9 pS3c HCJX umqU 17f4 dZyT WN5W Xu9G",
+          "6Q6b15s4YM2jCs38pHiN8wiRkiuCcvpsM9S3/qm31Co" },
+        /* TV-6c: well formed, but the key of another backup */
+        { "EsU1 591R iFs4 8xe6 kR79 7wKu 8XTG xdmx 9PVW 8pX9 LAnC Pe5r",
+          "QIVOB1juU0UvEdO6H3xdMsOahZAbwd4ezerFR9Rqbyc" },
+    };
+    uint8_t raw[35], key[32], pub[32], tv7_pub[32], tv7_key[32];
+    mxt_where w;
+    b64(TV7_PUB, tv7_pub, 32);
+    b64(TV7_KEY, tv7_key, 32);
+    for (size_t i = 0; i < 2; i++) {
+        char text[64];
+        cr_assert_eq(mxt_rk_decode(v[i].recovery, strlen(v[i].recovery), raw, key, &w), MXT_OK);
+        cr_assert_eq(mxt_bk_public_key(key, pub), MXT_BKC_OK);
+        to_b64(pub, 32, text, sizeof text);
+        cr_assert_str_eq(text, v[i].pub, "case %zu", i);
+        /* only the TV-7 recovery key opens the TV-7 backup */
+        cr_assert_eq(mxt_bk_key_matches(key, tv7_pub), i == 0, "case %zu", i);
+        cr_assert_eq(memcmp(key, tv7_key, 32) == 0, i == 0, "case %zu", i);
+    }
 }
