@@ -102,6 +102,9 @@ Test(bk_fmt, bk_fmt_001_auth_data_accepted)
     EXPECT(auth("{\"signatures\":{\"@a:b\":{\"ed25519:X\":\"sig\"}},\"extra\":[1,2],"
                 "\"public_key\":\"" TV6A_PUB "\"}", NULL), MXT_BKF_M_NONE, MXT_BKF_P_OK);
     EXPECT(auth("{\"public_key\":\"" TV6A_PUB "=\"}", NULL), MXT_BKF_M_NONE, MXT_BKF_P_OK);
+    /* TV-6g: the auth_data public key of matrix-rust-sdk's test_verify_auth_data */
+    EXPECT(auth("{\"public_key\":\"XjhWTCjW7l59pbfx9tlCBQolfnIQWARoKOzjTOPSlWM\",\"signatures\":{}}",
+                NULL), MXT_BKF_M_NONE, MXT_BKF_P_OK);
     memset(pk, 0, sizeof pk);
     EXPECT(auth("{\"public_key\":\"hSDwCYkwp1R0i33ctD73Wg2\\/Og0mOBr066SpjqqbTmo\"}", pk),
            MXT_BKF_M_NONE, MXT_BKF_P_OK);
