@@ -700,10 +700,11 @@ int mxt_adapter_pop_unanswered(mxt_adapter *a, size_t *tag)
     return 1;
 }
 
-/* Blames request k for a failure: *tag, removes it, kills the adapter. */
-static mxt_adapter_rc blame(mxt_adapter *a, size_t k, size_t *tag)
+/* Blames request k for a failure: *tag (and *ms since its send), removes it, kills the adapter. */
+static mxt_adapter_rc blame(mxt_adapter *a, size_t k, size_t *tag, double *ms)
 {
     *tag = a->fl[k].tag;
+    *ms = now_msd() - a->fl[k].sent_ms;
     remove_request(a, k);
     kill_adapter(a);
     return MXT_AR_FAILED;
@@ -717,19 +718,19 @@ static mxt_adapter_rc take_response(mxt_adapter *a, size_t len, size_t *tag, mxt
     cJSON *j = response_head(a->rbuf + a->roff, len, &rid, why);
     consume_line(a, len);
     if (!j)
-        return blame(a, 0, tag);
+        return blame(a, 0, tag, ms);
     size_t k = 0;
     while (k < a->fl_n && !(cJSON_IsString(rid) && strcmp(rid->valuestring, a->fl[k].id) == 0))
         k++;
     if (k == a->fl_n) {
         *why = id_mismatch(rid, a->fl[0].id, a->fl_n);
         cJSON_Delete(j);
-        return blame(a, 0, tag);
+        return blame(a, 0, tag, ms);
     }
     mxt_adapter_rc rc = response_body(j, out, why);
     cJSON_Delete(j);
     if (rc == MXT_AR_FAILED)
-        return blame(a, k, tag);
+        return blame(a, k, tag, ms);
     *ms = now_msd() - a->fl[k].sent_ms;
     *tag = a->fl[k].tag;
     remove_request(a, k);
@@ -759,24 +760,24 @@ mxt_adapter_rc mxt_adapter_next(mxt_adapter *a, size_t *tag, mxt_outcome *out, c
         int unwritten = a->fl[0].end > a->wwritten;
         if (a->rlen - a->roff > MAX_LINE) {
             fail_read(a, P_TOOLONG, "response", why);
-            return blame(a, 0, tag);
+            return blame(a, 0, tag, ms);
         }
         if (a->in_broken && unwritten) {
             char *d = death_note(a, 1000);
             *why = mxt_strfmt("the adapter closed its stdin; %s", d ? d : "");
             free(d);
-            return blame(a, 0, tag);
+            return blame(a, 0, tag, ms);
         }
         if (a->out_fd < 0) {
             fail_read(a, P_EOF, "response", why);
-            return blame(a, 0, tag);
+            return blame(a, 0, tag, ms);
         }
         if (stopped(a))
             return fail_read(a, P_STOP, "", why);
         long long left = a->oldest_since + a->opts.timeout_ms - now_ms();
         if (left <= 0) {
             fail_read(a, P_TIMEOUT, unwritten ? "room in the adapter's stdin" : "response", why);
-            return blame(a, 0, tag);
+            return blame(a, 0, tag, ms);
         }
         struct pollfd p[3];
         nfds_t np = 0;
@@ -795,7 +796,7 @@ mxt_adapter_rc mxt_adapter_next(mxt_adapter *a, size_t *tag, mxt_outcome *out, c
             if (errno == EINTR)
                 continue;
             fail_read(a, P_EOF, "response", why);
-            return blame(a, 0, tag);
+            return blame(a, 0, tag, ms);
         }
         if (ei >= 0 && (p[ei].revents & (POLLIN | POLLHUP | POLLERR)))
             read_stderr(a);
@@ -803,7 +804,7 @@ mxt_adapter_rc mxt_adapter_next(mxt_adapter *a, size_t *tag, mxt_outcome *out, c
             flush_writes(a);
         if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && read_some(a) != 0) {
             fail_read(a, P_TOOLONG, "response", why);
-            return blame(a, 0, tag);
+            return blame(a, 0, tag, ms);
         }
     }
 }

@@ -97,7 +97,7 @@ size_t mxt_adapter_outstanding(const mxt_adapter *a);
  *     was killed; the other unanswered requests are left for mxt_adapter_pop_unanswered().
  *   MXT_AR_INTERRUPTED: opts.stop was set; the adapter was killed; every unanswered request is
  *     left for mxt_adapter_pop_unanswered() (*tag is not set).
- * *ms is the time from the answered request's send to its answer. */
+ * *ms is the time from the request's send to its answer (or to the failure blamed on it). */
 mxt_adapter_rc mxt_adapter_next(mxt_adapter *a, size_t *tag, mxt_outcome *out, char **why,
                                 double *ms);
 /* After FAILED or INTERRUPTED: takes back the unanswered requests, oldest first (1 while there is
