@@ -3,6 +3,8 @@
 #include "adapter_client.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -617,7 +619,8 @@ static void flush_writes(mxt_adapter *a)
         a->woff = a->wlen = 0;
 }
 
-static int queue_bytes(mxt_adapter *a, const char *data, size_t n)
+/* Room for n more bytes at wbuf + wlen. */
+static int reserve(mxt_adapter *a, size_t n)
 {
     if (a->wcap - a->wlen < n && a->woff > 0) {
         memmove(a->wbuf, a->wbuf + a->woff, a->wlen - a->woff);
@@ -634,9 +637,45 @@ static int queue_bytes(mxt_adapter *a, const char *data, size_t n)
         a->wbuf = t;
         a->wcap = cap;
     }
+    return 0;
+}
+
+static int queue_bytes(mxt_adapter *a, const char *data, size_t n)
+{
+    if (reserve(a, n) != 0)
+        return -1;
     memcpy(a->wbuf + a->wlen, data, n);
     a->wlen += n;
     a->wqueued += n;
+    return 0;
+}
+
+/* s as a JSON string: '"' and '\\' escaped, control bytes as \u00XX, the rest as it is. */
+static int queue_json_string(mxt_adapter *a, const char *s)
+{
+    size_t n = strlen(s);
+    if (reserve(a, 6 * n + 2) != 0)
+        return -1;
+    char *w = a->wbuf + a->wlen, *w0 = w;
+    *w++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *w++ = '\\';
+            *w++ = (char)c;
+        } else if (c < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            memcpy(w, "\\u00", 4);
+            w[4] = hex[c >> 4];
+            w[5] = hex[c & 15];
+            w += 6;
+        } else {
+            *w++ = (char)c;
+        }
+    }
+    *w++ = '"';
+    a->wlen += (size_t)(w - w0);
+    a->wqueued += (unsigned long long)(w - w0);
     return 0;
 }
 
@@ -653,17 +692,6 @@ mxt_adapter_rc mxt_adapter_send(mxt_adapter *a, size_t tag, const char *id, cons
         *why = strdup("the adapter is not running");
         return MXT_AR_FAILED;
     }
-    /* The input is referenced, not copied. */
-    cJSON *req = cJSON_CreateObject();
-    cJSON_AddStringToObject(req, "type", "request");
-    cJSON_AddStringToObject(req, "id", id);
-    cJSON_AddStringToObject(req, "op", op);
-    if (cJSON_IsObject(input))
-        cJSON_AddItemToObject(req, "input", cJSON_CreateObjectReference(input->child));
-    else
-        cJSON_AddItemToObject(req, "input", cJSON_Duplicate(input, 1));
-    char *text = cJSON_PrintUnformatted(req);
-    cJSON_Delete(req);
     if (a->fl_n == a->fl_cap) {
         size_t cap = a->fl_cap ? a->fl_cap * 2 : 64;
         struct mxt_adapter_req *t = realloc(a->fl, cap * sizeof *t);
@@ -672,16 +700,35 @@ mxt_adapter_rc mxt_adapter_send(mxt_adapter *a, size_t tag, const char *id, cons
             a->fl_cap = cap;
         }
     }
+    /* The line is written straight into the queue: the input is printed in place (no copy of the
+     * vector's tree, no temporary string), and dropped again if anything fails. */
+    unsigned long long wq0 = a->wqueued; /* wlen moves with wqueued (compaction aside) */
     char *idc = strdup(id);
-    size_t n = text ? strlen(text) : 0;
-    if (!text || !idc || a->fl_n == a->fl_cap || queue_bytes(a, text, n) != 0 ||
-        queue_bytes(a, "\n", 1) != 0) {
-        free(text);
+    int ok = idc && a->fl_n < a->fl_cap && queue_bytes(a, "{\"type\":\"request\",\"id\":", 23) == 0 &&
+             queue_json_string(a, id) == 0 && queue_bytes(a, ",\"op\":", 6) == 0 &&
+             queue_json_string(a, op) == 0;
+    if (ok && input) {
+        ok = queue_bytes(a, ",\"input\":", 9) == 0 && reserve(a, 65536) == 0;
+        if (ok && cJSON_PrintPreallocated((cJSON *)(uintptr_t)input, a->wbuf + a->wlen,
+                                          (int)(a->wcap - a->wlen > INT_MAX ? INT_MAX
+                                                                          : a->wcap - a->wlen), 0)) {
+            size_t n = strlen(a->wbuf + a->wlen);
+            a->wlen += n;
+            a->wqueued += n;
+        } else if (ok) {
+            char *text = cJSON_PrintUnformatted(input);
+            ok = text && queue_bytes(a, text, strlen(text)) == 0;
+            free(text);
+        }
+    }
+    ok = ok && queue_bytes(a, "}\n", 2) == 0;
+    if (!ok) {
+        a->wlen -= (size_t)(a->wqueued - wq0);
+        a->wqueued = wq0;
         free(idc);
         *why = strdup("out of memory");
         return MXT_AR_FAILED;
     }
-    free(text);
     if (a->fl_n == 0)
         a->oldest_since = now_ms();
     a->fl[a->fl_n++] = (struct mxt_adapter_req){tag, idc, a->wqueued, now_msd()};

@@ -133,6 +133,26 @@ complete hang 25
 evidence hang SIG-pl-007 | grep -qx "no response within 400 ms (killed)" || fail "hang evidence"
 [ "$(count "$T/hang.json" pass)" = 24 ] || fail "hang: 24 passes"
 
+# 8. Requests and answers of hundreds of KB (larger than the pipes and the print buffers): the
+#    built-in adapter answers exactly what mxtrust run answers.
+mkdir -p "$T/big"
+$PY - "$T/big/CJSON.json" <<'PYEOF'
+import json, sys
+big = lambda n: json.dumps({"k%05d" % i: "v" * 20 for i in range(n)}, separators=(",", ":"))
+vs = [{"id": "CJSON-pl-big-%d" % j, "rules": ["CJSON-002"], "comment": "large", "flags": [],
+       "op": "canonical_json", "input": {"json": big(12000 - 7 * j)},
+       "expected": {"result": "ok"}} for j in range(4)]
+json.dump({"schema": "mxtrust-vectors/1", "family": "CJSON", "generator": "runner_pipeline.sh",
+           "notes": "large", "count": 4, "vectors": vs}, open(sys.argv[1], "w"))
+PYEOF
+expect_rc 0 "$MXT_BIN" run --vectors "$T/big" --json "$T/big-run.json"
+expect_rc 0 "$MXT_BIN" client --adapter "$A" --vectors "$T/big" --json "$T/big-client.json"
+$PY - "$T/big-run.json" "$T/big-client.json" <<'PYEOF' || fail "large: run and client differ"
+import json, sys
+a, b = ([(v["id"], v["verdict"], v["actual"]) for v in json.load(open(p))["vectors"]] for p in sys.argv[1:3])
+assert a == b and len(a) == 4 and all(len(x[2]["output"]) > 300000 for x in a)
+PYEOF
+
 # Usage: the window is a positive number.
 expect_rc 2 "$MXT_BIN" client --window 0 --adapter "$A"
 echo "runner_pipeline: ok"
