@@ -10,6 +10,16 @@
 #include "canon.h"
 #include "jstr.h"
 
+/*@
+  // What the encoder relies on between writes: the document's arrays can be read. Unlike
+  // mxt_doc_ok it has no quantifier, so it carries over writes to `out` cheaply; every index the
+  // walk takes from a token is checked against doc->count at run time instead.
+  predicate doc_valid{L}(mxt_json_doc *d) =
+       \valid_read(d) && d->count <= d->cap
+    && \valid_read(d->tok + (0 .. d->cap - 1))
+    && \valid_read(d->in + (0 .. d->in_len - 1));
+*/
+
 static const uint8_t W_TRUE[4] = {'t', 'r', 'u', 'e'};
 static const uint8_t W_FALSE[5] = {'f', 'a', 'l', 's', 'e'};
 static const uint8_t W_NULL[4] = {'n', 'u', 'l', 'l'};
@@ -17,16 +27,11 @@ static const uint8_t W_NULL[4] = {'n', 'u', 'l', 'l'};
 /* Appends byte c at position w (written only when it fits); returns the new length. */
 /*@
   requires cap == 0 || \valid(out + (0 .. cap - 1));
-  requires mxt_doc_ok(doc);
-  requires \separated(out + (0 .. cap - 1), doc, doc->tok + (0 .. doc->cap - 1),
-                       doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1];
   ensures \result == (w < SIZE_MAX ? w + 1 : w);
-  ensures mxt_doc_ok(doc);
 */
-static size_t put1(const mxt_json_doc *doc, uint8_t *out, size_t cap, size_t w, uint8_t c)
+static size_t put1(uint8_t *out, size_t cap, size_t w, uint8_t c)
 {
-    (void)doc;
     if (w < cap)
         out[w] = c;
     return w < SIZE_MAX ? w + 1u : w;
@@ -37,22 +42,16 @@ static size_t put1(const mxt_json_doc *doc, uint8_t *out, size_t cap, size_t w, 
   requires cap == 0 || \valid(out + (0 .. cap - 1));
   requires \valid_read(src + (0 .. k - 1));
   requires \separated(out + (0 .. cap - 1), src + (0 .. k - 1));
-  requires mxt_doc_ok(doc);
-  requires \separated(out + (0 .. cap - 1), doc, doc->tok + (0 .. doc->cap - 1),
-                       doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1];
   ensures \result >= w;
-  ensures mxt_doc_ok(doc);
 */
-static size_t putn(const mxt_json_doc *doc, uint8_t *restrict out, size_t cap, size_t w,
-                   const uint8_t *restrict src, size_t k)
+static size_t putn(uint8_t *restrict out, size_t cap, size_t w, const uint8_t *restrict src,
+                   size_t k)
 {
-    (void)doc;
     size_t fit = 0;
     if (w < cap)
         fit = k <= cap - w ? k : cap - w;
     /*@ loop invariant 0 <= i <= fit;
-        loop invariant mxt_doc_ok(doc);
         loop assigns i, out[0 .. cap - 1];
         loop variant fit - i; */
     for (size_t i = 0; i < fit; i++)
@@ -60,9 +59,10 @@ static size_t putn(const mxt_json_doc *doc, uint8_t *restrict out, size_t cap, s
     return k <= SIZE_MAX - w ? w + k : SIZE_MAX;
 }
 
-/* Writes string token t (CJSON-003/004). MXT_E_ESCAPE if its escapes cannot be decoded. */
+/* Writes string token t (CJSON-003/004). MXT_E_ESCAPE if its escapes cannot be decoded,
+ * MXT_E_TYPE if it is not a string inside the input. */
 /*@
-  requires mxt_doc_ok(doc);
+  requires doc_valid(doc);
   requires t < doc->count;
   requires cap == 0 || \valid(out + (0 .. cap - 1));
   requires \valid(w);
@@ -70,12 +70,13 @@ static size_t putn(const mxt_json_doc *doc, uint8_t *restrict out, size_t cap, s
                        doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1], *w;
   ensures \result == MXT_OK || \result == MXT_E_ESCAPE || \result == MXT_E_TYPE;
-  ensures mxt_doc_ok(doc);
 */
 static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, size_t cap,
                              size_t *w)
 {
     const uint8_t *in = doc->in;
+    uint32_t start = doc->tok[t].start;
+    uint32_t len = doc->tok[t].len;
     size_t i;
     size_t end;
     size_t run;
@@ -84,22 +85,21 @@ static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, 
     uint8_t b[6];
     size_t bl;
     size_t ww = *w;
-    //@ assert mxt_tok_ok(doc, t);
-    if (doc->tok[t].len < 2u)
+    if (doc->tok[t].type != MXT_JSON_STRING || len < 2u || start > doc->in_len
+        || len > doc->in_len - start)
         return MXT_E_TYPE;
-    i = (size_t)doc->tok[t].start + 1u;
-    end = (size_t)doc->tok[t].start + doc->tok[t].len - 1u;
-    ww = put1(doc, out, cap, ww, '"');
+    i = (size_t)start + 1u;
+    end = (size_t)start + len - 1u;
+    ww = put1(out, cap, ww, '"');
     if ((doc->tok[t].flags & MXT_JSON_F_ESCAPED) == 0) {
         /* no escapes: the reader has checked that every byte stands for itself (no '"', '\\'
            or control character, valid UTF-8), so the content is already canonical */
-        ww = putn(doc, out, cap, ww, in + i, end - i);
-        ww = put1(doc, out, cap, ww, '"');
-        *w = ww;
+        ww = putn(out, cap, ww, in + i, end - i);
+        *w = put1(out, cap, ww, '"');
         return MXT_OK;
     }
     run = i;
-    /*@ loop invariant doc->tok[t].start + 1 <= run <= i <= end;
+    /*@ loop invariant start + 1 <= run <= i <= end;
         loop assigns i, run, cp, nx, b[0 .. 5], bl, ww, out[0 .. cap - 1];
         loop variant end - i; */
     while (i < end) {
@@ -114,7 +114,7 @@ static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, 
             i++;
             continue;
         }
-        ww = putn(doc, out, cap, ww, in + run, i - run);
+        ww = putn(out, cap, ww, in + run, i - run);
         if (c == '\\') {
             if (mxt_jstr_unit(in, end, i, &cp, &nx) != MXT_OK) {
                 *w = ww;
@@ -125,33 +125,28 @@ static mxt_status put_string(const mxt_json_doc *doc, uint32_t t, uint8_t *out, 
             nx = i + 1u;
         }
         bl = mxt_cjson_escape(cp, b);
-        ww = putn(doc, out, cap, ww, b, bl);
+        ww = putn(out, cap, ww, b, bl);
         i = nx;
         run = i;
     }
-    ww = putn(doc, out, cap, ww, in + run, i - run);
-    ww = put1(doc, out, cap, ww, '"');
-    *w = ww;
+    ww = putn(out, cap, ww, in + run, i - run);
+    *w = put1(out, cap, ww, '"');
     return MXT_OK;
 }
 
 /* Writes integer v in decimal (CJSON-005: no fraction, no exponent, no "-0"). */
 /*@
   requires cap == 0 || \valid(out + (0 .. cap - 1));
-  requires mxt_doc_ok(doc);
-  requires \separated(out + (0 .. cap - 1), doc, doc->tok + (0 .. doc->cap - 1),
-                       doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1];
   ensures \result >= w;
-  ensures mxt_doc_ok(doc);
 */
-static size_t put_int(const mxt_json_doc *doc, uint8_t *out, size_t cap, size_t w, int64_t v)
+static size_t put_int(uint8_t *out, size_t cap, size_t w, int64_t v)
 {
     uint8_t d[20];
     size_t k = 20;
     uint64_t m;
     if (v < 0) {
-        w = put1(doc, out, cap, w, '-');
+        w = put1(out, cap, w, '-');
         m = (uint64_t)(-(v + 1)) + 1u;
     } else {
         m = (uint64_t)v;
@@ -164,12 +159,12 @@ static size_t put_int(const mxt_json_doc *doc, uint8_t *out, size_t cap, size_t 
         d[k] = (uint8_t)('0' + m % 10u);
         m /= 10u;
     } while (m != 0 && k > 0);
-    return putn(doc, out, cap, w, d + k, 20u - k);
+    return putn(out, cap, w, d + k, 20u - k);
 }
 
 /* Is key token k one that MXT_CANON_SIGNING leaves out ("signatures", "unsigned")? */
 /*@
-  requires mxt_doc_ok(doc);
+  requires doc_valid(doc);
   requires k < doc->count;
   assigns \nothing;
 */
@@ -177,12 +172,22 @@ static int signing_excluded(const mxt_json_doc *doc, uint32_t k)
 {
     static const uint8_t sigs[] = {'s', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', 's'};
     static const uint8_t uns[] = {'u', 'n', 's', 'i', 'g', 'n', 'e', 'd'};
-    return mxt_json_str_eq(doc, k, sigs, sizeof sigs) || mxt_json_str_eq(doc, k, uns, sizeof uns);
+    uint32_t start = doc->tok[k].start;
+    uint32_t len = doc->tok[k].len;
+    int esc = (doc->tok[k].flags & MXT_JSON_F_ESCAPED) != 0;
+    if (doc->tok[k].type != MXT_JSON_STRING || len < 2u || start > doc->in_len
+        || len > doc->in_len - start)
+        return 0;
+    return mxt_jstr_eq_raw(doc->in, (size_t)start + 1u, (size_t)start + len - 1u, esc, sigs,
+                           sizeof sigs)
+        || mxt_jstr_eq_raw(doc->in, (size_t)start + 1u, (size_t)start + len - 1u, esc, uns,
+                           sizeof uns);
 }
 
-/* From key k (or the chain start, when k is the object's own link), the first key to write. */
+/* From key k (a link from the chain), the first key to write: k itself unless `skip` and it is
+ * left out. MXT_JSON_NONE at the end of the chain. */
 /*@
-  requires mxt_doc_ok(doc);
+  requires doc_valid(doc);
   requires k == MXT_JSON_NONE || k < doc->count;
   assigns \nothing;
   ensures \result == MXT_JSON_NONE || \result < doc->count;
@@ -199,13 +204,15 @@ static uint32_t skip_keys(const mxt_json_doc *doc, uint32_t k, int skip)
         if (!signing_excluded(doc, k))
             return k;
         k = doc->tok[k].link;
+        if (k != MXT_JSON_NONE && k >= doc->count)
+            return MXT_JSON_NONE;
     }
-    return k == MXT_JSON_NONE ? k : MXT_JSON_NONE;
+    return MXT_JSON_NONE;
 }
 
 /* Writes key token k and the ':' after it. */
 /*@
-  requires mxt_doc_ok(doc);
+  requires doc_valid(doc);
   requires k < doc->count;
   requires cap == 0 || \valid(out + (0 .. cap - 1));
   requires \valid(w);
@@ -213,17 +220,13 @@ static uint32_t skip_keys(const mxt_json_doc *doc, uint32_t k, int skip)
                        doc->in + (0 .. doc->in_len - 1));
   assigns out[0 .. cap - 1], *w;
   ensures \result == MXT_OK || \result == MXT_E_ESCAPE || \result == MXT_E_TYPE;
-  ensures mxt_doc_ok(doc);
 */
 static mxt_status put_key(const mxt_json_doc *doc, uint32_t k, uint8_t *out, size_t cap, size_t *w)
 {
-    mxt_status st;
-    if (doc->tok[k].type != MXT_JSON_STRING)
-        return MXT_E_TYPE;
-    st = put_string(doc, k, out, cap, w);
+    mxt_status st = put_string(doc, k, out, cap, w);
     if (st != MXT_OK)
         return st;
-    *w = put1(doc, out, cap, *w, ':');
+    *w = put1(out, cap, *w, ':');
     return MXT_OK;
 }
 
@@ -241,19 +244,21 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
     *out_len = 0;
     /*@ loop invariant 0 <= s <= steps;
         loop invariant t < count;
-        loop invariant mxt_doc_ok(doc);
+        loop invariant doc_valid(doc);
         loop assigns s, t, entering, w, st, out[0 .. cap - 1];
         loop variant steps - s; */
     for (uint64_t s = 0; s < steps; s++) {
         uint32_t p;
-        //@ assert mxt_tok_ok(doc, t);
         if (entering) {
             uint8_t ty = tok[t].type;
             if (ty == MXT_JSON_OBJECT) {
-                uint32_t k = skip_keys(doc, tok[t].link, mode == MXT_CANON_SIGNING && t == root);
-                w = put1(doc, out, cap, w, '{');
+                uint32_t k = tok[t].link;
+                if (k != MXT_JSON_NONE && k >= count)
+                    return MXT_E_TYPE;
+                k = skip_keys(doc, k, mode == MXT_CANON_SIGNING && t == root);
+                w = put1(out, cap, w, '{');
                 if (k == MXT_JSON_NONE || k + 1u >= count) {
-                    w = put1(doc, out, cap, w, '}');
+                    w = put1(out, cap, w, '}');
                     entering = 0;
                     continue;
                 }
@@ -264,9 +269,9 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
                 continue;
             }
             if (ty == MXT_JSON_ARRAY) {
-                w = put1(doc, out, cap, w, '[');
-                if (tok[t].end <= t + 1u) {
-                    w = put1(doc, out, cap, w, ']');
+                w = put1(out, cap, w, '[');
+                if (tok[t].end <= t + 1u || t + 1u >= count) {
+                    w = put1(out, cap, w, ']');
                     entering = 0;
                     continue;
                 }
@@ -278,13 +283,13 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
                 if (st != MXT_OK)
                     return st;
             } else if (ty == MXT_JSON_NUMBER) {
-                w = put_int(doc, out, cap, w, tok[t].num);
+                w = put_int(out, cap, w, tok[t].num);
             } else if (ty == MXT_JSON_TRUE) {
-                w = putn(doc, out, cap, w, W_TRUE, 4);
+                w = putn(out, cap, w, W_TRUE, 4);
             } else if (ty == MXT_JSON_FALSE) {
-                w = putn(doc, out, cap, w, W_FALSE, 5);
+                w = putn(out, cap, w, W_FALSE, 5);
             } else {
-                w = putn(doc, out, cap, w, W_NULL, 4);
+                w = putn(out, cap, w, W_NULL, 4);
             }
             entering = 0;
             continue;
@@ -302,14 +307,16 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
             if (t == 0)
                 return MXT_E_TYPE;
             k = tok[t - 1u].link;
+            if (k != MXT_JSON_NONE && k >= count)
+                return MXT_E_TYPE;
             if (k != MXT_JSON_NONE)
                 k = skip_keys(doc, k, mode == MXT_CANON_SIGNING && p == root);
             if (k == MXT_JSON_NONE || k + 1u >= count) {
-                w = put1(doc, out, cap, w, '}');
+                w = put1(out, cap, w, '}');
                 t = p;
                 continue;
             }
-            w = put1(doc, out, cap, w, ',');
+            w = put1(out, cap, w, ',');
             st = put_key(doc, k, out, cap, &w);
             if (st != MXT_OK)
                 return st;
@@ -320,12 +327,12 @@ mxt_status mxt_canon_encode(const mxt_json_doc *doc, uint32_t root, unsigned mod
         {
             uint32_t nx = tok[t].end;
             if (nx < tok[p].end && nx < count) {
-                w = put1(doc, out, cap, w, ',');
+                w = put1(out, cap, w, ',');
                 t = nx;
                 entering = 1;
                 continue;
             }
-            w = put1(doc, out, cap, w, ']');
+            w = put1(out, cap, w, ']');
             t = p;
         }
     }

@@ -221,6 +221,7 @@ static int is_digit_at(const uint8_t *in, uint32_t n, uint32_t q)
   requires q <= n && \valid_read(in + (0 .. n - 1));
   assigns \nothing;
   ensures q <= \result <= n;
+  ensures q < n && '0' <= in[q] <= '9' ==> \result > q;
 */
 static uint32_t skip_digits(const uint8_t *in, uint32_t n, uint32_t q)
 {
@@ -232,41 +233,49 @@ static uint32_t skip_digits(const uint8_t *in, uint32_t n, uint32_t q)
     return q;
 }
 
-/*
- * Scans the number starting at in[p] ('-' or a digit expected) under profile `prof`.
- * On success *endp is the offset after it and *val its value; on failure *err is the offset of the
- * offending byte: the '.' (fraction), the 'e' (exponent), the leading zero, or the number's first
- * byte for -0, range and non-integers.
- */
+/* Where the parts of a number are (offsets into the input). */
+typedef struct {
+    uint32_t i0, i1;  /* integer digits in[i0..i1) */
+    uint32_t f0, f1;  /* fraction digits in[f0..f1) (empty when there is no fraction) */
+    uint32_t dot;     /* offset of '.', when has_frac */
+    uint32_t epos;    /* offset of 'e'/'E', when has_exp */
+    uint32_t end;     /* offset after the number */
+    int neg, has_frac, has_exp;
+    int64_t e;        /* exponent, saturated near 10^12 */
+} numsyn;
+
+/*@
+  predicate numsyn_ok(numsyn *ns, integer p, integer n) =
+       p <= ns->i0 < ns->i1 <= ns->f0 <= ns->f1 <= ns->end <= n && p < ns->end
+    && ns->i0 < n && ns->dot < n && ns->epos < n
+    && -1000000000000 <= ns->e <= 1000000000000;
+*/
+
+/* The JSON number grammar at in[p] (RFC 8259), without judging the value. A leading zero followed
+ * by a digit is MXT_E_NUMBER_LEADING_ZERO (at the zero) in every profile. */
 /*@
   requires p < n;
   requires \valid_read(in + (0 .. n - 1));
-  requires \valid(endp) && \valid(val) && \valid(err);
-  requires \separated(endp, val, err, in + (0 .. n - 1));
-  assigns *endp, *val, *err;
-  ensures \result == MXT_OK ==> p < *endp <= n && cjson_int_in_range(*val);
+  requires \valid(ns) && \valid(err);
+  requires \separated(ns, err, in + (0 .. n - 1));
+  assigns *ns, *err;
+  ensures \result == MXT_OK ==> numsyn_ok(ns, p, n);
   ensures \result != MXT_OK ==> *err <= n;
 */
-static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigned prof,
-                              uint32_t *endp, int64_t *val, uint32_t *err)
+static mxt_status number_syntax(const uint8_t *in, uint32_t n, uint32_t p, numsyn *ns,
+                                uint32_t *err)
 {
     uint32_t q = p;
-    int neg = 0;
-    uint32_t i0;
-    uint32_t i1;
-    uint32_t f0;
-    uint32_t f1;
-    uint32_t dot = 0;
-    uint32_t epos = 0;
-    int has_frac = 0;
-    int has_exp = 0;
     int64_t e = 0;
-    uint64_t v = 0;
-    mxt_status st;
-
+    ns->neg = 0;
+    ns->has_frac = 0;
+    ns->has_exp = 0;
+    ns->dot = p;
+    ns->epos = p;
+    ns->e = 0;
     *err = p;
     if (in[q] == '-') {
-        neg = 1;
+        ns->neg = 1;
         q++;
     }
     if (q >= n) {
@@ -277,27 +286,27 @@ static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigne
         *err = q;
         return MXT_E_NUMBER_SYNTAX;
     }
-    i0 = q;
+    ns->i0 = q;
     if (in[q] == '0') {
         q++;
         if (q < n && is_digit_at(in, n, q)) {
-            *err = i0;
+            *err = ns->i0;
             return MXT_E_NUMBER_LEADING_ZERO;
         }
     } else {
         q = skip_digits(in, n, q);
     }
-    i1 = q;
-    f0 = q;
-    f1 = q;
+    ns->i1 = q;
+    ns->f0 = q;
+    ns->f1 = q;
     if (q < n && in[q] == '.') {
-        dot = q;
-        has_frac = 1;
+        ns->dot = q;
+        ns->has_frac = 1;
         q++;
-        f0 = q;
+        ns->f0 = q;
         q = skip_digits(in, n, q);
-        f1 = q;
-        if (f1 == f0) {
+        ns->f1 = q;
+        if (q == ns->f0) {
             *err = q;
             return q >= n ? MXT_E_EOF : MXT_E_NUMBER_SYNTAX;
         }
@@ -305,8 +314,8 @@ static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigne
     if (q < n && (in[q] == 'e' || in[q] == 'E')) {
         int eneg = 0;
         uint32_t e0;
-        epos = q;
-        has_exp = 1;
+        ns->epos = q;
+        ns->has_exp = 1;
         q++;
         if (q < n && (in[q] == '+' || in[q] == '-')) {
             eneg = in[q] == '-';
@@ -327,44 +336,86 @@ static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigne
             *err = q;
             return q >= n ? MXT_E_EOF : MXT_E_NUMBER_SYNTAX;
         }
-        if (eneg)
-            e = -e;
+        ns->e = eneg ? -e : e;
     }
-    *endp = q;
+    ns->end = q;
+    return MXT_OK;
+}
 
-    if (prof == (unsigned)MXT_NUM_NORMALISE) {
-        int64_t mag;
-        st = normalise(in, n, i0, i1, f0, f1, e, &mag);
-        if (st != MXT_OK)
-            return st;
-        *val = neg ? -mag : mag;
-        return MXT_OK;
-    }
-    if (has_frac) {
-        *err = dot;
+/* MXT_NUM_STRICT: only integers written canonically (CJSON-005/006). */
+/*@
+  requires numsyn_ok(ns, p, n);
+  requires \valid_read(in + (0 .. n - 1));
+  requires \valid_read(ns) && \valid(val) && \valid(err);
+  requires \separated(val, err, ns, in + (0 .. n - 1));
+  assigns *val, *err;
+  ensures \result == MXT_OK ==> cjson_int_in_range(*val);
+  ensures \result != MXT_OK ==> *err <= n;
+*/
+static mxt_status number_strict(const uint8_t *in, uint32_t n, uint32_t p, const numsyn *ns,
+                                int64_t *val, uint32_t *err)
+{
+    uint64_t v = 0;
+    (void)n;
+    *err = p;
+    if (ns->has_frac) {
+        *err = ns->dot;
         return MXT_E_NUMBER_FRACTION;
     }
-    if (has_exp) {
-        *err = epos;
+    if (ns->has_exp) {
+        *err = ns->epos;
         return MXT_E_NUMBER_EXPONENT;
     }
-    if (neg && in[i0] == '0') {
-        *err = p;
+    if (ns->neg && in[ns->i0] == '0')
         return MXT_E_NUMBER_NEG_ZERO;
-    }
-    /*@ loop invariant i0 <= k <= i1;
+    /*@ loop invariant ns->i0 <= k <= ns->i1;
         loop invariant v <= 9999999999999999;
         loop assigns k, v;
-        loop variant i1 - k; */
-    for (uint32_t k = i0; k < i1; k++) {
+        loop variant ns->i1 - k; */
+    for (uint32_t k = ns->i0; k < ns->i1; k++) {
         if (v > DEC15)
             return MXT_E_NUMBER_RANGE;
         v = v * 10u + digit(in[k]);
     }
     if (v > (uint64_t)MXT_JSON_INT_MAX)
         return MXT_E_NUMBER_RANGE;
-    *val = neg ? -(int64_t)v : (int64_t)v;
+    *val = ns->neg ? -(int64_t)v : (int64_t)v;
     return MXT_OK;
+}
+
+/*
+ * Scans the number starting at in[p] ('-' or a digit expected) under profile `prof`.
+ * On success *endp is the offset after it and *val its value; on failure *err is the offset of the
+ * offending byte: the '.' (fraction), the 'e' (exponent), the leading zero, or the number's first
+ * byte for -0, range and non-integers.
+ */
+/*@
+  requires p < n;
+  requires \valid_read(in + (0 .. n - 1));
+  requires \valid(endp) && \valid(val) && \valid(err);
+  requires \separated(endp, val, err, in + (0 .. n - 1));
+  assigns *endp, *val, *err;
+  ensures \result == MXT_OK ==> p < *endp <= n && cjson_int_in_range(*val);
+  ensures \result != MXT_OK ==> *err <= n;
+*/
+static mxt_status scan_number(const uint8_t *in, uint32_t n, uint32_t p, unsigned prof,
+                              uint32_t *endp, int64_t *val, uint32_t *err)
+{
+    numsyn ns;
+    mxt_status st = number_syntax(in, n, p, &ns, err);
+    if (st != MXT_OK)
+        return st;
+    *endp = ns.end;
+    if (prof == (unsigned)MXT_NUM_NORMALISE) {
+        int64_t mag;
+        *err = p;
+        st = normalise(in, n, ns.i0, ns.i1, ns.f0, ns.f1, ns.e, &mag);
+        if (st != MXT_OK)
+            return st;
+        *val = ns.neg ? -mag : mag;
+        return MXT_OK;
+    }
+    return number_strict(in, n, p, &ns, val, err);
 }
 
 static const uint8_t W_TRUE[4] = {'t', 'r', 'u', 'e'};
@@ -647,8 +698,7 @@ static void set_tok(mxt_json_token *tok, uint8_t type, uint8_t flags, uint16_t d
   requires \separated(doc, doc->tok + (0 .. doc->cap - 1));
   assigns \nothing;
   ensures \result == MXT_OK || \result == MXT_E_INTERNAL;
-  ensures \result == MXT_OK ==> mxt_doc_ok(doc)
-       && (\forall integer i; 0 <= i < doc->count ==> num_ok(doc, i));
+  ensures \result == MXT_OK ==> mxt_doc_ok(doc) && mxt_doc_nums_ok(doc);
 */
 static mxt_status check_doc(const mxt_json_doc *doc)
 {

@@ -91,6 +91,11 @@ typedef struct {
     && \valid_read(d->tok + (0 .. d->cap - 1))
     && \valid_read(d->in + (0 .. d->in_len - 1))
     && (\forall integer i; 0 <= i < d->count ==> mxt_tok_ok{L}(d, i));
+
+  // CJSON-005/006: every number token the reader accepted holds a canonical integer.
+  predicate mxt_doc_nums_ok{L}(mxt_json_doc *d) =
+    \forall integer i; 0 <= i < d->count && d->tok[i].type == MXT_JSON_NUMBER
+                        ==> cjson_int_in_range(d->tok[i].num);
 */
 
 /*
@@ -120,8 +125,7 @@ typedef struct {
   assigns *doc, *where, tok[0 .. cap - 1];
   ensures \result == MXT_OK ==> mxt_doc_ok(doc) && doc->in == in && doc->in_len == len
        && doc->tok == tok && doc->cap == cap && doc->count <= cap;
-  ensures \result == MXT_OK ==> \forall integer i; 0 <= i < doc->count
-       && doc->tok[i].type == MXT_JSON_NUMBER ==> cjson_int_in_range(doc->tok[i].num);
+  ensures \result == MXT_OK ==> mxt_doc_nums_ok(doc);
   ensures \result != MXT_OK ==> where->offset <= len && doc->count == 0;
 */
 mxt_status mxt_json_parse(const uint8_t *in, size_t len, mxt_json_token *tok, uint32_t cap,
