@@ -5,7 +5,7 @@
  * Inputs, generated deterministically: a /keys/query-shaped response of about 1 MB (device_keys
  * for many users and devices, master and self-signing keys, signatures, unsigned data with
  * non-ASCII text and escapes, members in non-canonical order), and a single device-key object.
- * Prints MB/s (best of several runs) for both and the ratio. Note that cJSON does less work: it
+ * Prints MB/s (best and median of several runs) for both and the ratios. Note that cJSON does less work: it
  * neither sorts keys nor checks duplicates, UTF-8 or number ranges, so its output is not canonical.
  * Times are process CPU time (so other load on a shared machine does not count). Build in
  * Release for meaningful figures.
@@ -190,30 +190,47 @@ static size_t run_cjson(const buf *in, int reps)
     return total;
 }
 
-/* Best MB/s over `runs` timed runs of `reps` repetitions each. */
-static double best_rate(size_t (*fn)(const buf *, int), const buf *in, int runs, int reps)
+/* MB/s of `runs` timed runs of `reps` repetitions each: the best and the median. */
+typedef struct {
+    double best;
+    double median;
+} rate;
+
+static int cmp_double(const void *a, const void *b)
 {
-    double best = 0;
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static rate measure(size_t (*fn)(const buf *, int), const buf *in, int runs, int reps)
+{
+    double r[64];
     volatile size_t sink = 0;
-    fn(in, reps > 4 ? reps / 4 : 1); /* warm up */
+    rate out;
+    if (runs > 64)
+        runs = 64;
+    sink += fn(in, reps > 4 ? reps / 4 : 1); /* warm up */
     for (int i = 0; i < runs; i++) {
         double t0 = now();
         sink += fn(in, reps);
         double dt = now() - t0;
-        double mbs = (double)in->n * reps / dt / 1e6;
-        if (mbs > best)
-            best = mbs;
+        r[i] = (double)in->n * reps / dt / 1e6;
     }
     (void)sink;
-    return best;
+    qsort(r, (size_t)runs, sizeof r[0], cmp_double);
+    out.best = r[runs - 1];
+    out.median = r[runs / 2];
+    return out;
 }
 
 static void report(const char *what, const buf *in, int runs, int reps)
 {
-    double ours = best_rate(run_ours, in, runs, reps);
-    double theirs = best_rate(run_cjson, in, runs, reps);
-    printf("%-26s %9zu bytes  mxtrust %8.1f MB/s  cJSON %8.1f MB/s  ratio %5.2fx\n", what, in->n,
-           ours, theirs, ours / theirs);
+    rate ours = measure(run_ours, in, runs, reps);
+    rate theirs = measure(run_cjson, in, runs, reps);
+    printf("%-26s %8zu bytes  mxtrust %6.1f MB/s (median %6.1f)  cJSON %6.1f MB/s (median %6.1f)"
+           "  ratio %4.2fx (medians %4.2fx)\n",
+           what, in->n, ours.best, ours.median, theirs.best, theirs.median, ours.best / theirs.best,
+           ours.median / theirs.median);
 }
 
 int main(int argc, char **argv)
