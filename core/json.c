@@ -904,17 +904,20 @@ static mxt_status step_close(const uint8_t *in, uint32_t n, mxt_json_token *tok,
 
 /* Records a failure, unless an earlier duplicate key takes precedence (document order). */
 /*@
-  requires \valid(where);
+  requires \valid(where) && \valid(doc) && \separated(where, doc);
   requires st != MXT_OK;
   requires off <= n;
   requires dup == MXT_JSON_NONE || dup < n;
-  assigns where->offset;
+  assigns where->offset, doc->count;
   ensures where->offset <= n;
+  ensures doc->count == 0;
   ensures \result != MXT_OK;
 */
-static mxt_status fail(mxt_where *where, mxt_status st, uint32_t off, uint32_t dup, uint32_t n)
+static mxt_status fail(mxt_json_doc *doc, mxt_where *where, mxt_status st, uint32_t off,
+                       uint32_t dup, uint32_t n)
 {
     (void)n;
+    doc->count = 0;
     if (st != MXT_E_INTERNAL && dup != MXT_JSON_NONE && dup < off) {
         where->offset = dup;
         return MXT_E_DUPLICATE_KEY;
@@ -969,12 +972,12 @@ mxt_status mxt_json_parse(const uint8_t *in, size_t len, mxt_json_token *tok, ui
         if (state == ST_AFTER) {
             if (s.cur == MXT_JSON_NONE) {
                 if (s.p < n)
-                    return fail(where, MXT_E_TRAILING, s.p, s.dup, n);
+                    return fail(doc, where, MXT_E_TRAILING, s.p, s.dup, n);
                 done = 1;
                 break;
             }
             if (s.p >= n)
-                return fail(where, MXT_E_EOF, n, s.dup, n);
+                return fail(doc, where, MXT_E_EOF, n, s.dup, n);
             c = in[s.p];
             if (c == ',') {
                 s.p++;
@@ -985,51 +988,49 @@ mxt_status mxt_json_parse(const uint8_t *in, size_t len, mxt_json_token *tok, ui
                 || (c == ']' && tok[s.cur].type == MXT_JSON_ARRAY)) {
                 st = step_close(in, n, tok, cap, &s);
                 if (st != MXT_OK)
-                    return fail(where, st, s.err, s.dup, n);
+                    return fail(doc, where, st, s.err, s.dup, n);
                 continue;
             }
-            return fail(where, MXT_E_SYNTAX, s.p, s.dup, n);
+            return fail(doc, where, MXT_E_SYNTAX, s.p, s.dup, n);
         }
         if (s.p >= n)
-            return fail(where, MXT_E_EOF, n, s.dup, n);
+            return fail(doc, where, MXT_E_EOF, n, s.dup, n);
         c = in[s.p];
         if (s.cur != MXT_JSON_NONE
             && ((state == ST_OBJ_FIRST && c == '}') || (state == ST_ARR_FIRST && c == ']'))) {
             st = step_close(in, n, tok, cap, &s);
             if (st != MXT_OK)
-                return fail(where, st, s.err, s.dup, n);
+                return fail(doc, where, st, s.err, s.dup, n);
             state = ST_AFTER;
             continue;
         }
         d = s.cur == MXT_JSON_NONE ? 0u : (uint32_t)tok[s.cur].depth + 1u;
         if (d > maxd)
-            return fail(where, MXT_E_INTERNAL, s.p, s.dup, n);
+            return fail(doc, where, MXT_E_INTERNAL, s.p, s.dup, n);
         if (state == ST_OBJ_FIRST || state == ST_KEY) {
             if (s.cur == MXT_JSON_NONE)
-                return fail(where, MXT_E_INTERNAL, s.p, s.dup, n);
+                return fail(doc, where, MXT_E_INTERNAL, s.p, s.dup, n);
             st = step_key(in, n, tok, cap, &s, d);
             if (st != MXT_OK)
-                return fail(where, st, s.err, s.dup, n);
+                return fail(doc, where, st, s.err, s.dup, n);
             state = ST_VALUE;
             continue;
         }
         st = step_value(in, n, tok, cap, &s, d, maxd, prof, &state);
         if (st != MXT_OK)
-            return fail(where, st, s.err, s.dup, n);
+            return fail(doc, where, st, s.err, s.dup, n);
     }
     if (!done)
-        return fail(where, MXT_E_INTERNAL, n, s.dup, n);
+        return fail(doc, where, MXT_E_INTERNAL, n, s.dup, n);
     if (s.dup != MXT_JSON_NONE)
-        return fail(where, MXT_E_DUPLICATE_KEY, s.dup, MXT_JSON_NONE, n);
+        return fail(doc, where, MXT_E_DUPLICATE_KEY, s.dup, MXT_JSON_NONE, n);
     if (s.count == 0 || n == 0)
-        return fail(where, MXT_E_INTERNAL, 0, MXT_JSON_NONE, n);
+        return fail(doc, where, MXT_E_INTERNAL, 0, MXT_JSON_NONE, n);
     doc->in_len = n;
     doc->count = s.count;
     st = check_doc(doc);
-    if (st != MXT_OK) {
-        doc->count = 0;
-        return fail(where, st, 0, MXT_JSON_NONE, n);
-    }
+    if (st != MXT_OK)
+        return fail(doc, where, st, 0, MXT_JSON_NONE, n);
     return MXT_OK;
 }
 
