@@ -3,8 +3,7 @@
 #include "adapter_client.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdint.h>
+#include <math.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,6 +678,69 @@ static int queue_json_string(mxt_adapter *a, const char *s)
     return 0;
 }
 
+/* A number as JSON: integers (exact in a double) without printf, others with the shortest of
+ * %.15g / %.17g that reads back as the same double; not finite (cannot come from JSON) as null. */
+static int queue_number(mxt_adapter *a, double v)
+{
+    char tmp[40];
+    size_t n = 0;
+    if (!isfinite(v)) {
+        return queue_bytes(a, "null", 4);
+    } else if ((v < 0 ? -v : v) <= 9007199254740992.0 &&
+               (double)(unsigned long long)(v < 0 ? -v : v) == (v < 0 ? -v : v)) {
+        unsigned long long u = (unsigned long long)(v < 0 ? -v : v);
+        char digits[24];
+        size_t k = 0;
+        do {
+            digits[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (signbit(v))
+            tmp[n++] = '-';
+        while (k)
+            tmp[n++] = digits[--k];
+    } else {
+        int m = snprintf(tmp, sizeof tmp, "%.15g", v);
+        if (m > 0 && strtod(tmp, NULL) != v)
+            m = snprintf(tmp, sizeof tmp, "%.17g", v);
+        n = m > 0 ? (size_t)m : 0;
+    }
+    return queue_bytes(a, tmp, n);
+}
+
+/* The JSON text of a cJSON tree (what cJSON_PrintUnformatted gives, numbers aside: same values,
+ * printed faster). */
+static int queue_json(mxt_adapter *a, const cJSON *j, int depth)
+{
+    if (depth > 10000)
+        return -1;
+    if (cJSON_IsRaw(j))
+        return queue_bytes(a, j->valuestring, strlen(j->valuestring));
+    if (cJSON_IsString(j))
+        return queue_json_string(a, j->valuestring);
+    if (cJSON_IsNumber(j))
+        return queue_number(a, j->valuedouble);
+    if (cJSON_IsTrue(j))
+        return queue_bytes(a, "true", 4);
+    if (cJSON_IsFalse(j))
+        return queue_bytes(a, "false", 5);
+    int obj = cJSON_IsObject(j);
+    if (!obj && !cJSON_IsArray(j))
+        return queue_bytes(a, "null", 4);
+    if (queue_bytes(a, obj ? "{" : "[", 1) != 0)
+        return -1;
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (c != j->child && queue_bytes(a, ",", 1) != 0)
+            return -1;
+        if (obj && (queue_json_string(a, c->string ? c->string : "") != 0 ||
+                    queue_bytes(a, ":", 1) != 0))
+            return -1;
+        if (queue_json(a, c, depth + 1) != 0)
+            return -1;
+    }
+    return queue_bytes(a, obj ? "}" : "]", 1);
+}
+
 size_t mxt_adapter_outstanding(const mxt_adapter *a)
 {
     return a->fl_n;
@@ -707,20 +769,8 @@ mxt_adapter_rc mxt_adapter_send(mxt_adapter *a, size_t tag, const char *id, cons
     int ok = idc && a->fl_n < a->fl_cap && queue_bytes(a, "{\"type\":\"request\",\"id\":", 23) == 0 &&
              queue_json_string(a, id) == 0 && queue_bytes(a, ",\"op\":", 6) == 0 &&
              queue_json_string(a, op) == 0;
-    if (ok && input) {
-        ok = queue_bytes(a, ",\"input\":", 9) == 0 && reserve(a, 65536) == 0;
-        if (ok && cJSON_PrintPreallocated((cJSON *)(uintptr_t)input, a->wbuf + a->wlen,
-                                          (int)(a->wcap - a->wlen > INT_MAX ? INT_MAX
-                                                                          : a->wcap - a->wlen), 0)) {
-            size_t n = strlen(a->wbuf + a->wlen);
-            a->wlen += n;
-            a->wqueued += n;
-        } else if (ok) {
-            char *text = cJSON_PrintUnformatted(input);
-            ok = text && queue_bytes(a, text, strlen(text)) == 0;
-            free(text);
-        }
-    }
+    if (ok && input)
+        ok = queue_bytes(a, ",\"input\":", 9) == 0 && queue_json(a, input, 0) == 0;
     ok = ok && queue_bytes(a, "}\n", 2) == 0;
     if (!ok) {
         a->wlen -= (size_t)(a->wqueued - wq0);

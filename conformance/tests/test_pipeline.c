@@ -150,3 +150,41 @@ Test(pipeline, a_reader_that_stops_does_not_block_the_harness, .timeout = 20)
     cr_assert_eq(n, 19);
     mxt_adapter_free(&a);
 }
+
+Test(pipeline, inputs_arrive_as_they_are, .timeout = 20)
+{
+    /* The request line is printed by the client itself: strings with escapes and non-ASCII,
+     * integers, fractions, large and tiny numbers, nesting, empty containers. */
+    static const char *const inputs[] = {
+        "{\"s\":\"quote \\\" backslash \\\\ nl \\n ctl \\u0001 \\u001f \\u007f \\u00e9 \\ud83d\\ude00\"}",
+        "{\"n\":[0,-0,1,-1,123456789,9007199254740992,-9007199254740992,9007199254740993,"
+        "0.1,-2.5,1e300,-1.5e-300,3.141592653589793,1e21,123456789012345678901234567890]}",
+        "{\"o\":{\"a\":{},\"b\":[],\"c\":[null,true,false,{\"\":\"\"}]}}",
+        "{}",
+    };
+    mxt_adapter a;
+    start(&a, FAULTY "echo 0", NULL);
+    size_t n = sizeof inputs / sizeof inputs[0];
+    cJSON *in[4];
+    for (size_t i = 0; i < n; i++) {
+        in[i] = cJSON_Parse(inputs[i]);
+        cr_assert_not_null(in[i], "%s", inputs[i]);
+        static const char *const ids[] = {"V\"q\\0", "V1", "V-\u00e9-2", "V3"};
+        char *why = NULL;
+        cr_assert_eq(mxt_adapter_send(&a, i, ids[i], "op", in[i], &why), MXT_AR_OK);
+    }
+    size_t tag;
+    mxt_outcome o;
+    double ms;
+    char *why = NULL;
+    while (mxt_adapter_outstanding(&a)) {
+        cr_assert_eq(mxt_adapter_next(&a, &tag, &o, &why, &ms), MXT_AR_OK, "%s", why ? why : "");
+        cr_assert(cJSON_Compare(o.output, in[tag], 1), "input %zu came back as %s", tag,
+                  cJSON_PrintUnformatted(o.output));
+        mxt_outcome_clear(&o);
+    }
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete(in[i]);
+    mxt_adapter_stop(&a, 1000);
+    mxt_adapter_free(&a);
+}
