@@ -259,7 +259,11 @@ typedef struct {
   requires \valid(ns) && \valid(err);
   requires \separated(ns, err, in + (0 .. n - 1));
   assigns *ns, *err;
-  ensures \result == MXT_OK ==> numsyn_ok(ns, p, n);
+  ensures \result == MXT_OK ==> p <= ns->i0 < ns->i1 && ns->i0 < n;
+  ensures \result == MXT_OK ==> ns->i1 <= ns->f0 <= ns->f1 <= ns->end <= n;
+  ensures \result == MXT_OK ==> p < ns->end;
+  ensures \result == MXT_OK ==> ns->dot < n && ns->epos < n;
+  ensures \result == MXT_OK ==> -1000000000000 <= ns->e <= 1000000000000;
   ensures \result != MXT_OK ==> *err <= n;
 */
 static mxt_status number_syntax(const uint8_t *in, uint32_t n, uint32_t p, numsyn *ns,
@@ -267,15 +271,18 @@ static mxt_status number_syntax(const uint8_t *in, uint32_t n, uint32_t p, numsy
 {
     uint32_t q = p;
     int64_t e = 0;
-    ns->neg = 0;
-    ns->has_frac = 0;
-    ns->has_exp = 0;
-    ns->dot = p;
-    ns->epos = p;
-    ns->e = 0;
+    int neg = 0;
+    int has_frac = 0;
+    int has_exp = 0;
+    uint32_t dot = p;
+    uint32_t epos = p;
+    uint32_t i0;
+    uint32_t i1;
+    uint32_t f0;
+    uint32_t f1;
     *err = p;
     if (in[q] == '-') {
-        ns->neg = 1;
+        neg = 1;
         q++;
     }
     if (q >= n) {
@@ -286,27 +293,27 @@ static mxt_status number_syntax(const uint8_t *in, uint32_t n, uint32_t p, numsy
         *err = q;
         return MXT_E_NUMBER_SYNTAX;
     }
-    ns->i0 = q;
+    i0 = q;
     if (in[q] == '0') {
         q++;
         if (q < n && is_digit_at(in, n, q)) {
-            *err = ns->i0;
+            *err = i0;
             return MXT_E_NUMBER_LEADING_ZERO;
         }
     } else {
         q = skip_digits(in, n, q);
     }
-    ns->i1 = q;
-    ns->f0 = q;
-    ns->f1 = q;
+    i1 = q;
+    f0 = q;
+    f1 = q;
     if (q < n && in[q] == '.') {
-        ns->dot = q;
-        ns->has_frac = 1;
+        dot = q;
+        has_frac = 1;
         q++;
-        ns->f0 = q;
+        f0 = q;
         q = skip_digits(in, n, q);
-        ns->f1 = q;
-        if (q == ns->f0) {
+        f1 = q;
+        if (q == f0) {
             *err = q;
             return q >= n ? MXT_E_EOF : MXT_E_NUMBER_SYNTAX;
         }
@@ -314,8 +321,8 @@ static mxt_status number_syntax(const uint8_t *in, uint32_t n, uint32_t p, numsy
     if (q < n && (in[q] == 'e' || in[q] == 'E')) {
         int eneg = 0;
         uint32_t e0;
-        ns->epos = q;
-        ns->has_exp = 1;
+        epos = q;
+        has_exp = 1;
         q++;
         if (q < n && (in[q] == '+' || in[q] == '-')) {
             eneg = in[q] == '-';
@@ -336,9 +343,20 @@ static mxt_status number_syntax(const uint8_t *in, uint32_t n, uint32_t p, numsy
             *err = q;
             return q >= n ? MXT_E_EOF : MXT_E_NUMBER_SYNTAX;
         }
-        ns->e = eneg ? -e : e;
+        if (eneg)
+            e = -e;
     }
+    ns->i0 = i0;
+    ns->i1 = i1;
+    ns->f0 = f0;
+    ns->f1 = f1;
+    ns->dot = dot;
+    ns->epos = epos;
     ns->end = q;
+    ns->neg = neg;
+    ns->has_frac = has_frac;
+    ns->has_exp = has_exp;
+    ns->e = e;
     return MXT_OK;
 }
 
