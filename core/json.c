@@ -209,7 +209,8 @@ static mxt_status normalise(const uint8_t *in, uint32_t n, uint32_t i0, uint32_t
 
 /* Is in[q] (q < n) a digit? */
 /*@ requires q < n && \valid_read(in + (0 .. n - 1));
-    assigns \nothing; */
+    assigns \nothing;
+    ensures \result != 0 <==> '0' <= in[q] <= '9'; */
 static int is_digit_at(const uint8_t *in, uint32_t n, uint32_t q)
 {
     (void)n;
