@@ -702,10 +702,6 @@ static void set_tok(mxt_json_token *tok, uint8_t type, uint8_t flags, uint16_t d
     tok->num = num;
 }
 
-/*@
-  predicate num_ok{L}(mxt_json_doc *d, integer i) =
-      d->tok[i].type == MXT_JSON_NUMBER ==> cjson_int_in_range(d->tok[i].num);
-*/
 
 /* The final pass: every token satisfies mxt_tok_ok and every number is in range. */
 /*@
@@ -717,7 +713,8 @@ static void set_tok(mxt_json_token *tok, uint8_t type, uint8_t flags, uint16_t d
   requires \separated(doc, doc->tok + (0 .. doc->cap - 1));
   assigns \nothing;
   ensures \result == MXT_OK || \result == MXT_E_INTERNAL;
-  ensures \result == MXT_OK ==> mxt_doc_ok(doc) && mxt_doc_nums_ok(doc);
+  ensures \result == MXT_OK ==> mxt_doc_ok(doc);
+  ensures \result == MXT_OK ==> mxt_doc_nums_ok(doc);
 */
 static mxt_status check_doc(const mxt_json_doc *doc)
 {
@@ -725,7 +722,9 @@ static mxt_status check_doc(const mxt_json_doc *doc)
     uint32_t count = doc->count;
     uint32_t n = doc->in_len;
     /*@ loop invariant 0 <= i <= count;
-        loop invariant \forall integer j; 0 <= j < i ==> mxt_tok_ok(doc, j) && num_ok(doc, j);
+        loop invariant \forall integer j; 0 <= j < i ==> mxt_tok_ok(doc, j);
+        loop invariant \forall integer j; 0 <= j < i && doc->tok[j].type == MXT_JSON_NUMBER
+                       ==> cjson_int_in_range(doc->tok[j].num);
         loop assigns i;
         loop variant count - i; */
     for (uint32_t i = 0; i < count; i++) {
@@ -817,7 +816,10 @@ static mxt_status step_key(const uint8_t *in, uint32_t n, mxt_json_token *tok, u
   requires \separated(s, state, tok + (0 .. cap - 1), in + (0 .. n - 1));
   requires \separated(tok + (0 .. cap - 1), in + (0 .. n - 1));
   assigns *s, *state, tok[0 .. cap - 1];
-  ensures ps_ok(s, n, cap);
+  ensures s->p <= n;
+  ensures s->count <= cap;
+  ensures s->cur == MXT_JSON_NONE || s->cur < s->count;
+  ensures s->dup == \old(s->dup);
   ensures \result != MXT_OK ==> s->err <= n;
 */
 static mxt_status step_value(const uint8_t *in, uint32_t n, mxt_json_token *tok, uint32_t cap,
