@@ -548,7 +548,9 @@ Test(ops_backup, decrypted_tv7_is_a_backed_up_session)
 
 Test(ops_backup, shape_rejects_name_member_and_problem)
 {
-    char *sd = mxt_vg_canonical(tv7_session_data("GtMrurhDTwoA")); /* 9-byte mac */
+    cJSON *tree = tv7_session_data("GtMrurhDTwoA"); /* 9-byte mac */
+    char *sd = mxt_vg_canonical(tree);
+    cJSON_Delete(tree);
     cJSON *obj = cJSON_Parse(sd);
     mxt_outcome o = shape("session_data_shape", sd);
     expect(&o, "reject", "LENGTH");
