@@ -514,10 +514,52 @@ static int shapes(mxt_vg_file *f)
     return e;
 }
 
+/* BK-FMT-007: the session key must be a session export (version byte 0x01, 165 bytes). The spec's
+ * own example value starts with 0x02, the session-sharing format: the same bytes as TV-7's key with
+ * the version byte changed stand for it here. */
+static int session_key_format(mxt_vg_file *f)
+{
+    static const char key64[] = TV7_SESSION_KEY;
+    uint8_t raw[200];
+    size_t n;
+    if (sodium_base642bin(raw, sizeof raw, key64, strlen(key64), NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 || n != 165 || raw[0] != 1)
+        abort();
+    int e = 0;
+    static const struct { const char *slug, *comment, *result; int version; size_t len; } cases[] = {
+        {"session-key-export-format", "TV-7's session key: export format, version 0x01, 165 bytes",
+         "ok", 1, 165},
+        {"session-key-sharing-format", "version byte 0x02 (the session-sharing format of the spec's "
+         "example value) is not the export format", "reject", 2, 165},
+        {"session-key-166-bytes", "one byte too many for a session export", "reject", 1, 166},
+        {"session-key-164-bytes", "one byte too few for a session export", "reject", 1, 164},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t k[200];
+        memcpy(k, raw, 165);
+        k[165] = 0;
+        k[0] = (uint8_t)cases[i].version;
+        char *b64 = mxt_vg_b64(k, cases[i].len);
+        cJSON *plain = cJSON_Parse(TV7_PLAIN);
+        cJSON_ReplaceItemInObjectCaseSensitive(plain, "session_key", cJSON_CreateString(b64));
+        char *text = mxt_vg_canonical(plain);
+        cJSON *in = cJSON_CreateObject();
+        cJSON_AddStringToObject(in, "json", text);
+        e |= mxt_vg_add(f, cases[i].slug, R("BK-FMT-007", "BK-FMT-006"), cases[i].comment,
+                        cases[i].version == 2 ? MXT_VG_LIST("spec-ambiguity") : NULL,
+                        "backed_up_session", in, mxt_vg_expect(cases[i].result, NULL));
+        free(text);
+        free(b64);
+        cJSON_Delete(plain);
+    }
+    return e;
+}
+
 int gen_bk_fmt(mxt_vg_file *f)
 {
     int e = decryption(f);
     e |= recovery(f);
     e |= shapes(f);
+    e |= session_key_format(f);
     return e ? -1 : 0;
 }

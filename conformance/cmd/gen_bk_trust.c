@@ -220,13 +220,13 @@ static int scenarios(mxt_vg_file *f, int v)
                   &verified, "untrusted", "UNTRUSTED_NO_TRUSTED_SIGNATURE");
         a = auth_data(&s, S_MASTER, NULL);
         cJSON_AddStringToObject(a, "org.example.note", "added in the signed part");
-        e |= emit(f, &s, v, "member-added-signed-part", R("SIG-004", "BK-TRUST-006"),
+        e |= emit(f, &s, v, "member-added-signed-part", R("SIG-004", "BK-TRUST-006", "BK-FMT-002"),
                   "a member added to auth_data after signing breaks the master signature", NULL,
                   a, &verified, "untrusted", "UNTRUSTED_NO_TRUSTED_SIGNATURE");
         a = auth_data(&s, S_MASTER, NULL);
         cJSON *u = cJSON_AddObjectToObject(a, "unsigned");
         cJSON_AddStringToObject(u, "note", "added outside the signed part");
-        e |= emit(f, &s, v, "member-added-unsigned", R("SIG-005", "BK-TRUST-002"),
+        e |= emit(f, &s, v, "member-added-unsigned", R("SIG-005", "BK-TRUST-002", "BK-FMT-002"),
                   "a member added under unsigned leaves the master signature valid", SIG_ONLY, a,
                   &verified, "trusted", "TRUSTED_MASTER_SIGNATURE");
     }
@@ -246,7 +246,10 @@ static int scenarios(mxt_vg_file *f, int v)
         char comment[160];
         snprintf(comment, sizeof comment, "unsigned auth_data; private key from %s, %s", keys[i].src,
                  keys[i].match ? "matching auth_data.public_key" : "for another public key");
-        e |= emit(f, &s, v, keys[i].slug, R("BK-TRUST-004", "BK-TRUST-012"), comment,
+        e |= emit(f, &s, v, keys[i].slug,
+                  strstr(keys[i].src, "sharing") ? R("BK-TRUST-004", "BK-TRUST-011", "BK-FMT-012")
+                                                 : R("BK-TRUST-004", "BK-TRUST-012", "BK-FMT-012"),
+                  comment,
                   strcmp(keys[i].result, "trusted") == 0 ? KEY_ONLY : NULL,
                   auth_data(&s, 0, NULL), &lf, keys[i].result, keys[i].reason);
     }

@@ -214,7 +214,8 @@ static int merges(mxt_vg_file *f)
                 cJSON_AddStringToObject(in, "ratchet", RATCHET[r]);
                 cJSON_AddItemToObject(in, "old", sender_data(o, 0, 0));
                 cJSON_AddItemToObject(in, "new", sender_data(n, 0, 0));
-                e |= mxt_vg_add(f, slug, R("SD-012"), comment, NULL, "sender_data_merge", in,
+                e |= mxt_vg_add(f, slug, r == 0 ? R("SD-012", "SD-013") : R("SD-012"), comment,
+                                NULL, "sender_data_merge", in,
                                 mxt_vg_expect(res, NULL));
             }
     return e;
@@ -318,8 +319,14 @@ static int reception(mxt_vg_file *f, int v)
             cJSON_AddBoolToObject(out, "owner_check_failed", cases[i].owner_failed);
             cJSON_AddItemToObject(exp, "output", out);
         }
-        const char *const *rules = strcmp(cases[i].kind, "discard") == 0 ? R("SD-011", "SD-004")
-                                 : cases[i].imported ? R("SD-006", "SD-004") : R("SD-004");
+        /* Every case checks ownership (SD-002) and the cross-signing proof of the creator
+         * (SD-003); violations are XS-015/SD-016 seen from the receiving side. */
+        const char *const *rules =
+            strcmp(cases[i].kind, "discard") == 0 ? R("SD-011", "SD-004", "SD-002")
+            : cases[i].imported                  ? R("SD-006", "SD-004", "SD-003")
+            : cases[i].owner_failed              ? R("SD-004", "SD-002")
+            : cases[i].previously_verified       ? R("SD-004", "SD-003", "XS-015", "SD-016")
+                                                 : R("SD-004", "SD-003");
         /* Where matrix-rust-sdk decides otherwise: it does not discard on a bad cross-signing
          * signature (it reports DeviceInfo; a device with a bad self-signature is never stored,
          * so UnknownDevice), and it looks a Curve25519 key up among the claimed sender's

@@ -230,7 +230,17 @@ static int mac_case(mxt_vg_file *f, const char *slug, const char *const *rules,
     else
         cJSON_AddNullToObject(in, "unauthenticated");
     cJSON_AddBoolToObject(in, "v1_keys_unauthenticated", v1_keys_unauthenticated);
-    return mxt_vg_add(f, slug, rules, comment, MSC4048, "skb_backup_mac", in,
+    /* Every case derives backup_mac_key (SKB-008); v2 cases carry v2 session_data (SKB-010). */
+    const char *all[8];
+    size_t n = 0;
+    for (; rules[n] && n < 5; n++)
+        all[n] = rules[n];
+    all[n++] = "SKB-008";
+    if (strcmp(algorithm, "m.megolm_backup.v1.curve25519-aes-sha2") != 0 &&
+        strncmp(algorithm, "org.example", 11) != 0)
+        all[n++] = "SKB-010";
+    all[n] = NULL;
+    return mxt_vg_add(f, slug, all, comment, MSC4048, "skb_backup_mac", in,
                       source ? mxt_vg_expect_out(result, reason, source)
                              : mxt_vg_expect(result, reason));
 }
