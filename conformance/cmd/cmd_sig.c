@@ -133,7 +133,6 @@ int cmd_verify_json(int argc, char **argv)
     int rc = 2;
     size_t ntok = len + 1;   /* a token needs at least one byte */
     mxt_json_token *tok = ntok <= UINT32_MAX ? calloc(ntok, sizeof *tok) : NULL;
-    uint8_t *scratch = NULL;
     if (tok == NULL) {
         fprintf(stderr, "mxtrust verify-json: %s: out of memory\n", a.path);
         goto done;
@@ -152,23 +151,9 @@ int cmd_verify_json(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    /* the signing bytes are rarely longer than the input; when they are, ask and retry */
-    size_t cap = len + 16, needed = 0;
     mxt_sig_result res;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        free(scratch);
-        scratch = malloc(cap);
-        if (scratch == NULL) {
-            fprintf(stderr, "mxtrust verify-json: out of memory\n");
-            goto done;
-        }
-        st = mxt_sig_check(&doc, 0, (const uint8_t *)a.user, strlen(a.user),
-                           (const uint8_t *)a.key_id, strlen(a.key_id), pk, scratch, cap,
-                           &needed, &res);
-        if (st != MXT_OK || res.reason != MXT_SIGR_CANON || needed <= cap)
-            break;
-        cap = needed;
-    }
+    st = mxt_sig_check_alloc(&doc, 0, (const uint8_t *)a.user, strlen(a.user),
+                             (const uint8_t *)a.key_id, strlen(a.key_id), pk, &res);
     if (st != MXT_OK) {
         fprintf(stderr, "mxtrust verify-json: %s\n", mxt_status_name(st));
         goto done;
@@ -181,7 +166,6 @@ int cmd_verify_json(int argc, char **argv)
 done:
     if (fflush(stdout) != 0)
         rc = 2;
-    free(scratch);
     free(tok);
     free(in);
     return rc;

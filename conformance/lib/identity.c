@@ -1,5 +1,6 @@
 /* Identity model over a /keys/query response: see identity.h. Gathers facts; decides nothing. */
 #include "identity.h"
+#include "sign.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,23 +183,9 @@ int mxt_id_device_by_curve(const mxt_json_doc *kq, const uint8_t curve[32], cons
 int mxt_id_sig(const mxt_json_doc *doc, uint32_t obj, const char *signer, const char *key_id,
                const uint8_t pk[32], mxt_sig_verdict *v)
 {
-    size_t cap = (size_t)doc->in_len + 64, needed = 0;
     mxt_sig_result res;
-    mxt_status st = MXT_E_ARG;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        uint8_t *scratch = malloc(cap);
-        if (!scratch)
-            return -1;
-        needed = 0;
-        st = mxt_sig_check(doc, obj, (const uint8_t *)signer, strlen(signer),
-                           (const uint8_t *)key_id, strlen(key_id), pk, scratch, cap, &needed,
-                           &res);
-        free(scratch);
-        if (st != MXT_OK || res.reason != MXT_SIGR_CANON || needed <= cap)
-            break;
-        cap = needed;
-    }
-    if (st != MXT_OK)
+    if (mxt_sig_check_alloc(doc, obj, (const uint8_t *)signer, strlen(signer),
+                            (const uint8_t *)key_id, strlen(key_id), pk, &res) != MXT_OK)
         return -1;
     *v = res.verdict;
     return 0;

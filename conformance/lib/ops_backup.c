@@ -8,6 +8,7 @@
  * verdict, which field name was used); the proven core decides.
  */
 #include "ops_backup.h"
+#include "identity.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,30 +367,12 @@ static mxt_skb_auth_flag auth_flag_of(const mxt_json_doc *sd)
     return MXT_SKB_FLAG_ABSENT;
 }
 
-/* mxt_sig_check on object token 0 with a scratch buffer grown as needed. 0, or -1 (no memory or a
- * call outside the contract). */
+/* mxt_sig_check on object token 0 (identity.h's wrapper). 0, or -1 (no memory or a call outside
+ * the contract). */
 static int sig_verdict(const mxt_json_doc *doc, const char *user, const char *key_id,
                        const uint8_t pk[32], mxt_sig_verdict *v)
 {
-    size_t cap = (size_t)doc->in_len + 64, needed = 0;
-    mxt_sig_result res;
-    mxt_status st = MXT_E_ARG;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        uint8_t *scratch = malloc(cap);
-        if (!scratch)
-            return -1;
-        needed = 0;
-        st = mxt_sig_check(doc, 0, (const uint8_t *)user, strlen(user), (const uint8_t *)key_id,
-                           strlen(key_id), pk, scratch, cap, &needed, &res);
-        free(scratch);
-        if (st != MXT_OK || res.reason != MXT_SIGR_CANON || needed <= cap)
-            break;
-        cap = needed;
-    }
-    if (st != MXT_OK)
-        return -1;
-    *v = res.verdict;
-    return 0;
+    return mxt_id_sig(doc, 0, user, key_id, pk, v);
 }
 
 void op_skb_session(const cJSON *input, mxt_outcome *out)

@@ -4,12 +4,13 @@
 #include <string.h>
 #include "b64.h"
 #include "ops.h"
+#include "sign.h"
 #include "signed_json.h"
 
 void mxt_op_verify_json(const cJSON *input, mxt_outcome *out)
 {
     size_t ulen = 0, klen = 0, pklen = 0, jlen = 0;
-    uint8_t *user = NULL, *key_id = NULL, *pk_b64 = NULL, *json = NULL, *scratch = NULL;
+    uint8_t *user = NULL, *key_id = NULL, *pk_b64 = NULL, *json = NULL;
     mxt_json_token *tok = NULL;
     if (!(json = mxt_in_bytes(input, "json", &jlen, out)) ||
         !(user = mxt_in_bytes(input, "user", &ulen, out)) ||
@@ -30,28 +31,14 @@ void mxt_op_verify_json(const cJSON *input, mxt_outcome *out)
         mxt_op_reject(out, "malformed", st, &w);
         goto done;
     }
-    size_t cap = 2 * jlen + 64, needed = 0;
     mxt_sig_result res;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        free(scratch);
-        scratch = malloc(cap);
-        if (!scratch) {
-            mxt_op_error(out, "out of memory");
-            goto done;
-        }
-        needed = 0;
-        st = mxt_sig_check(&doc, 0, user, ulen, key_id, klen, pk, scratch, cap, &needed, &res);
-        if (st != MXT_OK || res.reason != MXT_SIGR_CANON || needed <= cap)
-            break;
-        cap = needed;
-    }
+    st = mxt_sig_check_alloc(&doc, 0, user, ulen, key_id, klen, pk, &res);
     if (st != MXT_OK) {
         mxt_op_error(out, "mxt_sig_check: %s", mxt_status_name(st));
         goto done;
     }
     mxt_outcome_set(out, mxt_sig_verdict_name(res.verdict), mxt_sig_reason_name(res.reason), NULL);
 done:
-    free(scratch);
     free(tok);
     free(json);
     free(user);

@@ -284,3 +284,25 @@ done:
     free(q.tok);
     return rc;
 }
+
+mxt_status mxt_sig_check_alloc(const mxt_json_doc *doc, uint32_t obj, const uint8_t *user,
+                               size_t user_len, const uint8_t *key_id, size_t key_id_len,
+                               const uint8_t pk[32], mxt_sig_result *res)
+{
+    /* The signing bytes are rarely longer than the input; when they are, ask and retry. */
+    size_t cap = (size_t)doc->in_len + 64, needed = 0;
+    mxt_status st = MXT_E_BUFFER_SMALL;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        uint8_t *scratch = malloc(cap);
+        if (!scratch)
+            return MXT_E_BUFFER_SMALL;
+        needed = 0;
+        st = mxt_sig_check(doc, obj, user, user_len, key_id, key_id_len, pk, scratch, cap,
+                           &needed, res);
+        free(scratch);
+        if (st != MXT_OK || res->reason != MXT_SIGR_CANON || needed <= cap)
+            break;
+        cap = needed;
+    }
+    return st;
+}

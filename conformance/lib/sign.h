@@ -9,6 +9,7 @@
  */
 #ifndef MXT_SIGN_H
 #define MXT_SIGN_H
+#include "signed_json.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,13 @@ typedef struct {
 
 /* The ed25519 public key of a 32-byte seed (RFC 8032 secret key). Returns 0, or -1. */
 int mxt_ed25519_pk_from_seed(const uint8_t seed[32], uint8_t pk[32]);
+
+/* mxt_sig_check with a heap scratch buffer sized for the signing bytes (retried once with the
+ * length the core reports when the first guess is short). Returns mxt_sig_check's status, or
+ * MXT_E_BUFFER_SMALL when no memory could be had. */
+mxt_status mxt_sig_check_alloc(const mxt_json_doc *doc, uint32_t obj, const uint8_t *user,
+                               size_t user_len, const uint8_t *key_id, size_t key_id_len,
+                               const uint8_t pk[32], mxt_sig_result *res);
 
 /* Signs json[0..len) (one JSON object) as `user` with key `key_id` ("ed25519:<id>", SIG-002) and
  * the key of `seed`. On success returns 0 and *out is a malloc'd, NUL-terminated canonical JSON
