@@ -20,6 +20,9 @@ int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_adapter(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_server(int argc, char **argv);
 
 /* Shared by every command: true when argv holds -h or --help. */
 int mxt_wants_help(int argc, char **argv);

@@ -13,6 +13,9 @@ static const mxt_command COMMANDS[] = {
     {"run", cmd_run, "run every test vector against the built-in core: conformance report"},
     {"client", cmd_client, "run every test vector against an implementation through its adapter"},
     {"adapter", cmd_adapter, "serve the built-in core over the adapter protocol (stdin/stdout)"},
+    {"fuzz", cmd_fuzz, "mutate vectors and compare an adapter's decisions with the core's"},
+    {"matrix", cmd_matrix, "run every available adapter: rule family by implementation table"},
+    {"server", cmd_server, "run the server scenarios against a homeserver over HTTP"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
