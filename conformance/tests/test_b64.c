@@ -1,6 +1,7 @@
 /* Unpadded base64 (SIG-006): spec vectors, every rejection with its offset, padding, trailing bits,
  * and random round trips. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "b64.h"
 
@@ -45,13 +46,9 @@ Test(b64, tv5_decode_unpadded_and_padded)
             /* the same with RFC 4648 padding */
             char padded[16];
             size_t el = strlen(TV5[i].enc);
-            cr_assert_lt(el + 3u, sizeof padded, "TV5 entry too long for the padding buffer");
-            if (el + 3u >= sizeof padded)
-                return;
-            memcpy(padded, TV5[i].enc, el);
-            while (el % 4u != 0u)
-                padded[el++] = '=';
-            padded[el] = 0;
+            int pad = (int)((4u - el % 4u) % 4u);
+            int w = snprintf(padded, sizeof padded, "%s%.*s", TV5[i].enc, pad, "===");
+            cr_assert(w > 0 && (size_t)w < sizeof padded && (size_t)w % 4u == 0u, "%s", padded);
             cr_assert_eq(dec(padded, flags, out, sizeof out, &len, &off), MXT_OK, "%s", padded);
             cr_assert_eq(len, strlen(TV5[i].raw));
             cr_assert(memcmp(out, TV5[i].raw, len) == 0);
