@@ -48,7 +48,7 @@ Test(b64, tv5_decode_unpadded_and_padded)
             size_t el = strlen(TV5[i].enc);
             int pad = (int)((4u - el % 4u) % 4u);
             int w = snprintf(padded, sizeof padded, "%s%.*s", TV5[i].enc, pad, "===");
-            cr_assert(w > 0 && (size_t)w < sizeof padded && (size_t)w % 4u == 0u, "%s", padded);
+            cr_assert(w >= 0 && (size_t)w < sizeof padded && (size_t)w % 4u == 0u, "%s", padded);
             cr_assert_eq(dec(padded, flags, out, sizeof out, &len, &off), MXT_OK, "%s", padded);
             cr_assert_eq(len, strlen(TV5[i].raw));
             cr_assert(memcmp(out, TV5[i].raw, len) == 0);

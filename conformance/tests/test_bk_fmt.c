@@ -144,8 +144,9 @@ Test(bk_fmt, bk_fmt_001_auth_data_rejected)
 static char *session_data_with(const char *eph, const char *ct, const char *mac)
 {
     static char buf[8192];
-    snprintf(buf, sizeof buf, "{\"ephemeral\":\"%s\",\"ciphertext\":\"%s\",\"mac\":\"%s\"}", eph, ct,
-             mac);
+    int w = snprintf(buf, sizeof buf, "{\"ephemeral\":\"%s\",\"ciphertext\":\"%s\",\"mac\":\"%s\"}",
+                     eph, ct, mac);
+    cr_assert(w >= 0 && (size_t)w < sizeof buf, "session_data fixture too long");
     return buf;
 }
 
