@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// mxtrust adapter (conformance/ADAPTER.md) for matrix-rust-sdk's crypto crate through its
+// WebAssembly bindings, npm @matrix-org/matrix-sdk-crypto-wasm (version pinned in
+// package-lock.json; install with `npm ci`, which ci/setup does).
+//
+// Every scenario runs in a fresh in-memory OlmMachine for the vector's user and device, fed the
+// vector's /keys/query response exactly as a client would after a sync (markRequestAsSent), with
+// the local state the vector gives set through the public API (OwnUserIdentity.verify for a
+// verified master key, Device.setLocalTrust for a device verified by hand,
+// saveBackupDecryptionKey for a held backup key). The decision is then the library's own:
+//   backup_trust    OlmMachine.verifyBackup(...).trusted()
+//   device_trust    Device.isCrossSigningTrusted(); `root_untrusted` when it becomes trusted once
+//                   the own identity is verified; a chain the library calls broken is declined
+//                   (its API cannot say whether a link is missing or bad: not_signed vs tampered)
+//   backup_decrypt  BackupDecryptionKey.fromBase64(...).decryptV1(ephemeral, mac, ciphertext)
+// A vector the API cannot express is answered `unsupported` with the reason, never guessed.
+// Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
+
+// The package's "exports" hide its package.json: read the installed copy's.
+export const VERSION = JSON.parse(readFileSync(new URL(
+  "./node_modules/@matrix-org/matrix-sdk-crypto-wasm/package.json", import.meta.url))).version;
+
+export async function init() {
+  await sdk.initAsync();
+}
+
+class Unsupported extends Error {}
+
+const KEY_SECTIONS = ["device_keys", "master_keys", "self_signing_keys", "user_signing_keys"];
+
+// A fresh machine for user_id/device_id that has seen keys_query (text) as its /keys/query answer.
+export async function machineWith(userId, deviceId, keysQuery) {
+  let parsed;
+  try {
+    parsed = JSON.parse(keysQuery);
+  } catch (e) {
+    throw new Error(`input.keys_query: ${e.message}`);
+  }
+  const users = new Set([userId]);
+  for (const section of KEY_SECTIONS) for (const u of Object.keys(parsed[section] || {})) users.add(u);
+  const m = await sdk.OlmMachine.initialize(new sdk.UserId(userId), new sdk.DeviceId(deviceId));
+  await m.updateTrackedUsers([...users].map((u) => new sdk.UserId(u)));
+  for (const r of await m.outgoingRequests()) {
+    if (r.type === sdk.RequestType.KeysUpload) {
+      await m.markRequestAsSent(r.id, r.type, '{"one_time_key_counts":{}}');
+    } else if (r.type === sdk.RequestType.KeysQuery) {
+      await m.markRequestAsSent(r.id, r.type, keysQuery);
+    }
+  }
+  return m;
+}
+
+async function verifyOwnIdentity(m, userId) {
+  const id = await m.getIdentity(new sdk.UserId(userId));
+  if (!id) return false;
+  await id.verify();
+  return true;
+}
+
+function signatureKeyIds(authData, userId) {
+  const sigs = (authData && authData.signatures && authData.signatures[userId]) || {};
+  return Object.keys(sigs);
+}
+
+export async function backupTrust(inp) {
+  const local = inp.local || {};
+  const backup = inp.backup || {};
+  let authData;
+  try {
+    authData = JSON.parse(backup.auth_data);
+  } catch (e) {
+    return { result: "error", message: `input.backup.auth_data: ${e.message}` };
+  }
+  if (signatureKeyIds(authData, inp.user_id).includes(`ed25519:${inp.device_id}`)) {
+    throw new Unsupported("auth_data is signed by the vector's current device, whose private key the " +
+      "OlmMachine cannot import (it signs with its own generated account)");
+  }
+  const m = await machineWith(inp.user_id, inp.device_id, inp.keys_query);
+  try {
+    const notes = [];
+    if (local.master_verified && !(await verifyOwnIdentity(m, inp.user_id))) notes.push("no own identity to verify");
+    for (const d of local.verified_devices || []) {
+      const dev = await m.getDevice(new sdk.UserId(inp.user_id), new sdk.DeviceId(d));
+      if (dev) await dev.setLocalTrust(sdk.LocalTrust.Verified);
+      else notes.push(`verified device ${d} unknown to the machine`);
+    }
+    if (local.private_key) {
+      let key;
+      try {
+        key = sdk.BackupDecryptionKey.fromBase64(local.private_key.key);
+      } catch (e) {
+        return { result: "error", message: `input.local.private_key.key: ${e.message || e}` };
+      }
+      await m.saveBackupDecryptionKey(key, "1");
+      const matches = key.megolmV1PublicKey.publicKeyBase64 === authData.public_key;
+      notes.push(`backup key saved (the API takes no source; source ${local.private_key.source}); ` +
+        `it ${matches ? "matches" : "does not match"} auth_data.public_key; verifyBackup does not consult it`);
+    }
+    const sv = await m.verifyBackup({ algorithm: backup.algorithm, auth_data: authData });
+    const reason = `device:${sdk.SignatureState[sv.deviceState]} user:${sdk.SignatureState[sv.userState]}`;
+    const out = { result: sv.trusted() ? "trusted" : "untrusted", reason };
+    if (notes.length) out.message = notes.join("; ");
+    return out;
+  } finally {
+    m.close();
+  }
+}
+
+async function crossSigningTrusted(m, userId, deviceId) {
+  const dev = await m.getDevice(new sdk.UserId(userId), new sdk.DeviceId(deviceId));
+  if (!dev) return null;
+  return { trusted: dev.isCrossSigningTrusted(), byOwner: dev.isCrossSignedByOwner() };
+}
+
+export async function deviceTrust(inp) {
+  const target = inp.target || {};
+  if (target.user_id === inp.user_id && target.device_id === inp.device_id) {
+    throw new Unsupported("the target is the viewer's own device, whose keys are the OlmMachine's generated ones");
+  }
+  const masterVerified = !!(inp.local || {}).master_verified;
+  const m = await machineWith(inp.user_id, inp.device_id, inp.keys_query);
+  try {
+    if (masterVerified) await verifyOwnIdentity(m, inp.user_id);
+    const first = await crossSigningTrusted(m, target.user_id, target.device_id);
+    if (!first) throw new Unsupported("the library keeps no device for the target (its device keys were refused or absent)");
+    const facts = `isCrossSignedByOwner=${first.byOwner}`;
+    if (first.trusted) return { result: "trusted", reason: "isCrossSigningTrusted", message: facts };
+    if (!masterVerified && (await verifyOwnIdentity(m, inp.user_id))) {
+      const again = await crossSigningTrusted(m, target.user_id, target.device_id);
+      if (again && again.trusted) {
+        return { result: "root_untrusted", reason: "trusted once the own identity is verified", message: facts };
+      }
+    }
+    throw new Unsupported(`the library calls the chain broken (not cross-signing trusted, ${facts}); ` +
+      "its API does not say whether a link is missing or bad (not_signed vs tampered)");
+  } finally {
+    m.close();
+  }
+}
+
+export function backupDecrypt(inp) {
+  let sd;
+  try {
+    sd = JSON.parse(inp.session_data);
+  } catch (e) {
+    return { result: "error", message: `input.session_data: ${e.message}` };
+  }
+  let key;
+  try {
+    key = sdk.BackupDecryptionKey.fromBase64(inp.private_key);
+  } catch (e) {
+    return { result: "reject", reason: "BackupDecryptionKey.fromBase64", message: String(e.message || e) };
+  }
+  try {
+    return { result: "ok", output: key.decryptV1(sd.ephemeral, sd.mac, sd.ciphertext) };
+  } catch (e) {
+    const msg = String(e.message || e);
+    return { result: "reject", reason: msg, message: msg };
+  } finally {
+    key.free();
+  }
+}
+
+export const OPS = {
+  backup_trust: backupTrust,
+  device_trust: deviceTrust,
+  backup_decrypt: backupDecrypt,
+};
+
+async function answer(msg) {
+  if (msg.type === "hello") {
+    return { type: "hello", protocol: 1,
+      implementation: { name: "matrix-sdk-crypto-wasm", version: VERSION },
+      operations: Object.keys(OPS) };
+  }
+  if (msg.type !== "request") return null;
+  const op = OPS[msg.op];
+  let body;
+  if (!op) {
+    body = { unsupported: true, why: `operation ${msg.op} not implemented` };
+  } else {
+    try {
+      body = await op(msg.input || {});
+    } catch (e) {
+      body = e instanceof Unsupported ? { unsupported: true, why: e.message }
+        : { result: "error", message: `library exception: ${String((e && e.message) || e).slice(0, 300)}` };
+    }
+  }
+  return { type: "response", id: msg.id, ...body };
+}
+
+// One request at a time (the WebAssembly module is single-threaded anyway), answers written in
+// bursts: the buffer is flushed whenever no request is waiting.
+async function main() {
+  await init();
+  const queue = [];
+  let out = [];
+  let busy = false;
+  let closed = false;
+  const flush = () => { if (out.length) { process.stdout.write(out.join("")); out = []; } };
+  async function drain() {
+    busy = true;
+    while (queue.length) {
+      const line = queue.shift();
+      let msg;
+      try { msg = JSON.parse(line); } catch (e) { process.stderr.write(`adapter: not JSON: ${e.message}\n`); continue; }
+      const reply = await answer(msg);
+      if (reply) out.push(JSON.stringify(reply) + "\n");
+      else process.stderr.write(`adapter: ignoring message of type ${msg.type}\n`);
+      if (!queue.length) await new Promise((r) => setImmediate(r)); // let waiting lines arrive
+      if (!queue.length) flush();
+    }
+    busy = false;
+    if (closed) process.exit(0);
+  }
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  rl.on("line", (line) => { queue.push(line); if (!busy) drain(); });
+  rl.on("close", () => { closed = true; if (!busy) { flush(); process.exit(0); } });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();
