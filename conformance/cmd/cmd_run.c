@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "adapter_client.h"
+#include "client_exec.h"
 #include "commands.h"
 #include "ops.h"
 #include "rules_db.h"
@@ -345,24 +346,18 @@ static int declares(const cJSON *ops, const char *op)
     return 0;
 }
 
-int cmd_client(int argc, char **argv)
+void mxt_client_exec(mxt_run *rp, const mxt_client_cfg *cfg, char **name_out,
+                     char **version_out)
 {
-    options o;
-    mxt_vecset set;
-    mxt_run r;
-    int rc = prepare(argc, argv, 1, &o, &set, &r);
-    if (rc >= 0)
-        return rc;
-    FILE *log = NULL;
-    if (o.adapter_log && !(log = fopen(o.adapter_log, "ab"))) {
-        fprintf(stderr, "mxtrust client: cannot open %s: %s\n", o.adapter_log, strerror(errno));
-        cleanup(&r, &set);
-        return 2;
-    }
-    mxt_adapter_opts ao = {o.adapter, o.timeout_ms, log, &g_stop};
+    mxt_run r = *rp;  /* worked on here, written back at the end */
+    struct {
+        int quiet, max_restarts, strict_reasons;
+    } o = {cfg->quiet, cfg->max_restarts, cfg->strict_reasons};
+    catch_signals();
+    mxt_adapter_opts ao = {cfg->adapter, cfg->timeout_ms, cfg->log, &g_stop};
     mxt_adapter a;
     mxt_adapter_init(&a, &ao);
-    r.adapter = o.adapter;
+    r.adapter = cfg->adapter;
     double t0 = now_s();
     progress p = {t0, t0, isatty(2), 0, o.quiet};
 
@@ -394,7 +389,7 @@ int cmd_client(int argc, char **argv)
      * unanswered vectors go back to `again` (sent first, in their order) once restarted. */
     size_t *again = malloc((r.n_res ? r.n_res : 1) * sizeof *again);
     size_t n_again = 0, next_new = 0, answered = 0;
-    size_t window = (size_t)o.window;
+    size_t window = (size_t)cfg->window;
     if (!again) {
         fprintf(stderr, "mxtrust client: out of memory\n");
         gave_up = strdup("not sent: out of memory");
@@ -513,10 +508,34 @@ int cmd_client(int argc, char **argv)
     if (!o.quiet && restarts)
         fprintf(stderr, "mxtrust client: the adapter was restarted %d time%s\n", restarts,
                 restarts == 1 ? "" : "s");
-    rc = finish(&r, &o, t0);
     mxt_adapter_free(&a);
     cJSON_Delete(declared);
     free(gave_up);
+    *name_out = name;
+    *version_out = version;
+    *rp = r;
+}
+
+int cmd_client(int argc, char **argv)
+{
+    options o;
+    mxt_vecset set;
+    mxt_run r;
+    int rc = prepare(argc, argv, 1, &o, &set, &r);
+    if (rc >= 0)
+        return rc;
+    FILE *log = NULL;
+    if (o.adapter_log && !(log = fopen(o.adapter_log, "ab"))) {
+        fprintf(stderr, "mxtrust client: cannot open %s: %s\n", o.adapter_log, strerror(errno));
+        cleanup(&r, &set);
+        return 2;
+    }
+    mxt_client_cfg cfg = {o.adapter, o.timeout_ms, o.max_restarts, o.window, o.strict_reasons,
+                          o.quiet, log};
+    char *name = NULL, *version = NULL;
+    double t0 = now_s();
+    mxt_client_exec(&r, &cfg, &name, &version);
+    rc = finish(&r, &o, t0);
     free(name);
     free(version);
     if (log)
