@@ -75,7 +75,7 @@ export function recoveryKeyEncode(input) {
   return { result: "ok", output: out };
 }
 
-const OPS = { canonical_json: canonicalJson };
+export const OPS = { canonical_json: canonicalJson };
 if (recoveryKey) {
   OPS.recovery_key_decode = recoveryKeyDecode;
   OPS.recovery_key_encode = recoveryKeyEncode;

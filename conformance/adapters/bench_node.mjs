@@ -1,0 +1,74 @@
+// Shared by the Node adapters' bench.mjs: direct calls of an
+// adapter's operation functions against requests/s through `mxtrust client`.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+function args(defaults) {
+  const a = process.argv.slice(2);
+  const o = { ...defaults, mxtrust: null };
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === "--family") o.family = a[++i];
+    else if (a[i] === "--copies") o.copies = Number(a[++i]);
+    else if (a[i] === "--rounds") o.rounds = Number(a[++i]);
+    else if (!o.mxtrust) o.mxtrust = a[i];
+    else throw new Error(`unknown argument ${a[i]}`);
+  }
+  if (!o.mxtrust) throw new Error("usage: bench.mjs MXTRUST [--family F] [--copies K] [--rounds N]");
+  return o;
+}
+
+export async function runBench({ adapterUrl, ops, defaults }) {
+  const o = args(defaults);
+  const doc = JSON.parse(readFileSync(join(REPO, "vectors", `${o.family}.json`), "utf8"));
+  const mine = doc.vectors.filter((v) => ops[v.op]);
+  if (!mine.length) throw new Error(`no vector of ${o.family} uses an operation of this adapter`);
+  const n = mine.length * o.copies;
+
+  // direct: the same function the adapter calls for each request, awaited one at a time
+  let direct = 0;
+  for (let r = 0; r < o.rounds; r++) {
+    const t = process.hrtime.bigint();
+    for (let k = 0; k < o.copies; k++) {
+      for (const v of mine) {
+        try { await ops[v.op](v.input); } catch { /* declined vectors throw */ }
+      }
+    }
+    direct = Math.max(direct, n / (Number(process.hrtime.bigint() - t) / 1e9));
+  }
+
+  // protocol: the family repeated, ids renamed (the loader wants them unique)
+  const tmp = mkdtempSync(join(tmpdir(), "mxt-node-bench-"));
+  let proto = 0;
+  try {
+    for (let k = 0; k < o.copies; k++) {
+      writeFileSync(join(tmp, `${o.family}.r${k}.json`), JSON.stringify({ ...doc,
+        vectors: doc.vectors.map((v) => ({ ...v, id: `${v.id}.r${k}` })),
+        count: doc.vectors.length }));
+    }
+    const adapter = `exec node ${relative(REPO, fileURLToPath(adapterUrl))}`;
+    for (let r = 0; r < o.rounds; r++) {
+      try {
+        execFileSync(resolve(o.mxtrust), ["client", "--adapter", adapter, "--vectors", tmp, "--quiet",
+          "--json", join(tmp, "report.out")], { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
+      } catch { /* exit 1 = the library does not conform: expected, the report is written */ }
+      const rep = JSON.parse(readFileSync(join(tmp, "report.out"), "utf8"));
+      const sent = rep.vectors.filter((v) => ops[v.op]).length;
+      const bad = rep.totals.error + rep.totals["not-run"];
+      if (sent !== n || bad) throw new Error(`protocol run: ${sent} of ${n} vectors sent, ${bad} errors/not-run`);
+      proto = Math.max(proto, sent / rep.seconds);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`-- ${o.family}: ${mine.length} vectors x${o.copies}, best of ${o.rounds} rounds`);
+  console.log(`  direct   ${direct.toFixed(0).padStart(8)} ops/s (adapter functions in one process)`);
+  console.log(`  protocol ${proto.toFixed(0).padStart(8)} req/s (mxtrust client, run phase incl. adapter start)`);
+  console.log(`  ratio    ${(proto / direct).toFixed(3)} (overhead ${((1 - proto / direct) * 100).toFixed(1)}%; ` +
+    `${(1e6 / direct).toFixed(1)} us per call direct, ${(1e6 / proto).toFixed(1)} us per request: ` +
+    `${(1e6 / proto - 1e6 / direct).toFixed(1)} us of transport, JSON and adapter start per request)`);
+}
