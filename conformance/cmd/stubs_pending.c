@@ -10,5 +10,4 @@ static int pending(const char *name)
 }
 
 int cmd_fuzz(int argc, char **argv) { (void)argc; (void)argv; return pending("fuzz"); }
-int cmd_matrix(int argc, char **argv) { (void)argc; (void)argv; return pending("matrix"); }
 int cmd_server(int argc, char **argv) { (void)argc; (void)argv; return pending("server"); }
