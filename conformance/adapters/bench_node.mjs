@@ -1,7 +1,7 @@
 // Shared by the Node adapters' bench.mjs: direct calls of an
 // adapter's operation functions against requests/s through `mxtrust client`.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,7 @@ export async function runBench({ adapterUrl, ops, defaults }) {
   // protocol: the family repeated, ids renamed (the loader wants them unique)
   const tmp = mkdtempSync(join(tmpdir(), "mxt-node-bench-"));
   let proto = 0;
+  let startup = Infinity;
   try {
     for (let k = 0; k < o.copies; k++) {
       writeFileSync(join(tmp, `${o.family}.r${k}.json`), JSON.stringify({ ...doc,
@@ -51,12 +52,21 @@ export async function runBench({ adapterUrl, ops, defaults }) {
         count: doc.vectors.length }));
     }
     const adapter = `exec node ${relative(REPO, fileURLToPath(adapterUrl))}`;
-    for (let r = 0; r < o.rounds; r++) {
+    const client = (dir) => {
       try {
-        execFileSync(resolve(o.mxtrust), ["client", "--adapter", adapter, "--vectors", tmp, "--quiet",
+        execFileSync(resolve(o.mxtrust), ["client", "--adapter", adapter, "--vectors", dir, "--quiet",
           "--json", join(tmp, "report.out")], { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
       } catch { /* exit 1 = the library does not conform: expected, the report is written */ }
-      const rep = JSON.parse(readFileSync(join(tmp, "report.out"), "utf8"));
+      return JSON.parse(readFileSync(join(tmp, "report.out"), "utf8"));
+    };
+    // the adapter's start and stop alone: one vector of an operation it does not declare
+    const idle = join(tmp, "idle");
+    mkdirSync(idle);
+    const other = JSON.parse(readFileSync(join(REPO, "vectors", "BK-BETTER.json"), "utf8"));
+    writeFileSync(join(idle, "idle.json"), JSON.stringify({ ...other, vectors: other.vectors.slice(0, 1), count: 1 }));
+    for (let r = 0; r < o.rounds; r++) startup = Math.min(startup, client(idle).seconds);
+    for (let r = 0; r < o.rounds; r++) {
+      const rep = client(tmp);
       const sent = rep.vectors.filter((v) => ops[v.op]).length;
       const bad = rep.totals.error + rep.totals["not-run"];
       if (sent !== n || bad) throw new Error(`protocol run: ${sent} of ${n} vectors sent, ${bad} errors/not-run`);
@@ -71,4 +81,7 @@ export async function runBench({ adapterUrl, ops, defaults }) {
   console.log(`  ratio    ${(proto / direct).toFixed(3)} (overhead ${((1 - proto / direct) * 100).toFixed(1)}%; ` +
     `${(1e6 / direct).toFixed(1)} us per call direct, ${(1e6 / proto).toFixed(1)} us per request: ` +
     `${(1e6 / proto - 1e6 / direct).toFixed(1)} us of transport, JSON and adapter start per request)`);
+  const steady = n / (n / proto - startup);
+  console.log(`  adapter start+stop ${(startup * 1000).toFixed(0)} ms (handshake only, best); without it: ` +
+    `${steady.toFixed(0)} req/s, ratio ${(steady / direct).toFixed(3)}`);
 }

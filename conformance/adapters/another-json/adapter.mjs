@@ -13,7 +13,6 @@
 //   recovery_key_encode  encodeRecoveryKey
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/another-json/adapter.mjs'
 import { createRequire } from "node:module";
-import { createInterface } from "node:readline";
 import anotherjson from "another-json";
 
 const require = createRequire(import.meta.url);
@@ -52,8 +51,8 @@ export function canonicalJson(input) {
   } catch (e) {
     return { result: "reject", reason: "anotherjson.stringify", message: e.message.slice(0, 200) };
   }
-  // What gets signed are the UTF-8 bytes of this string.
-  return { result: "ok", output: Buffer.from(out, "utf8").toString("utf8") };
+  // What gets signed are the UTF-8 bytes of this string: lone surrogates become U+FFFD there.
+  return { result: "ok", output: out.toWellFormed() };
 }
 
 export function recoveryKeyDecode(input) {
@@ -94,23 +93,35 @@ function answer(msg) {
   return { type: "response", id: msg.id, ...body };
 }
 
+function handle(line, pending) {
+  if (!line) return;
+  let msg;
+  try { msg = JSON.parse(line); } catch (e) { process.stderr.write(`adapter: not JSON: ${e.message}\n`); return; }
+  let out;
+  try { out = answer(msg); } catch (e) {
+    out = { type: "response", id: msg.id, result: "error", message: `adapter exception: ${e.message}` };
+  }
+  if (!out) { process.stderr.write(`adapter: ignoring message of type ${msg.type}\n`); return; }
+  pending.push(JSON.stringify(out));
+}
+
+// Lines are split from each chunk of stdin and answered at once; the answers of a chunk go out in
+// one write, before the next read (so nothing is held back while the harness waits).
 function main() {
-  let pending = [];
-  let scheduled = false;
-  const flush = () => { scheduled = false; if (pending.length) { process.stdout.write(pending.join("")); pending = []; } };
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  rl.on("line", (line) => {
-    let msg;
-    try { msg = JSON.parse(line); } catch (e) { process.stderr.write(`adapter: not JSON: ${e.message}\n`); return; }
-    let out;
-    try { out = answer(msg); } catch (e) {
-      out = { type: "response", id: msg.id, result: "error", message: `adapter exception: ${e.message}` };
-    }
-    if (!out) { process.stderr.write(`adapter: ignoring message of type ${msg.type}\n`); return; }
-    pending.push(JSON.stringify(out) + "\n");
-    if (!scheduled) { scheduled = true; setImmediate(flush); }
+  let rest = "";
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (chunk) => {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop();
+    const pending = [];
+    for (const line of lines) handle(line, pending);
+    if (pending.length) process.stdout.write(pending.join("\n") + "\n");
   });
-  rl.on("close", flush);
+  process.stdin.on("end", () => {
+    const pending = [];
+    handle(rest, pending);
+    if (pending.length) process.stdout.write(pending.join("\n") + "\n");
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
