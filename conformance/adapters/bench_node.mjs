@@ -30,21 +30,21 @@ export async function runBench({ adapterUrl, ops, defaults }) {
   const n = mine.length * o.copies;
 
   // direct: the same function the adapter calls for each request, awaited one at a time
-  let direct = 0;
-  for (let r = 0; r < o.rounds; r++) {
+  async function directRound() {
     const t = process.hrtime.bigint();
     for (let k = 0; k < o.copies; k++) {
       for (const v of mine) {
         try { await ops[v.op](v.input); } catch { /* declined vectors throw */ }
       }
     }
-    direct = Math.max(direct, n / (Number(process.hrtime.bigint() - t) / 1e9));
+    return n / (Number(process.hrtime.bigint() - t) / 1e9);
   }
 
   // protocol: the family repeated, ids renamed (the loader wants them unique)
   const tmp = mkdtempSync(join(tmpdir(), "mxt-node-bench-"));
-  let proto = 0;
-  let startup = Infinity;
+  const direct = [];
+  const proto = [];
+  const startup = [];
   try {
     for (let k = 0; k < o.copies; k++) {
       writeFileSync(join(tmp, `${o.family}.r${k}.json`), JSON.stringify({ ...doc,
@@ -64,24 +64,33 @@ export async function runBench({ adapterUrl, ops, defaults }) {
     mkdirSync(idle);
     const other = JSON.parse(readFileSync(join(REPO, "vectors", "BK-BETTER.json"), "utf8"));
     writeFileSync(join(idle, "idle.json"), JSON.stringify({ ...other, vectors: other.vectors.slice(0, 1), count: 1 }));
-    for (let r = 0; r < o.rounds; r++) startup = Math.min(startup, client(idle).seconds);
+    // rounds alternate (the machine is shared: its load drifts), each round = direct, protocol, start
     for (let r = 0; r < o.rounds; r++) {
+      direct.push(await directRound());
       const rep = client(tmp);
       const sent = rep.vectors.filter((v) => ops[v.op]).length;
       const bad = rep.totals.error + rep.totals["not-run"];
       if (sent !== n || bad) throw new Error(`protocol run: ${sent} of ${n} vectors sent, ${bad} errors/not-run`);
-      proto = Math.max(proto, sent / rep.seconds);
+      proto.push(sent / rep.seconds);
+      startup.push(client(idle).seconds);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`-- ${o.family}: ${mine.length} vectors x${o.copies}, best of ${o.rounds} rounds`);
-  console.log(`  direct   ${direct.toFixed(0).padStart(8)} ops/s (adapter functions in one process)`);
-  console.log(`  protocol ${proto.toFixed(0).padStart(8)} req/s (mxtrust client, run phase incl. adapter start)`);
-  console.log(`  ratio    ${(proto / direct).toFixed(3)} (overhead ${((1 - proto / direct) * 100).toFixed(1)}%; ` +
-    `${(1e6 / direct).toFixed(1)} us per call direct, ${(1e6 / proto).toFixed(1)} us per request: ` +
-    `${(1e6 / proto - 1e6 / direct).toFixed(1)} us of transport, JSON and adapter start per request)`);
-  const steady = n / (n / proto - startup);
-  console.log(`  adapter start+stop ${(startup * 1000).toFixed(0)} ms (handshake only, best); without it: ` +
-    `${steady.toFixed(0)} req/s, ratio ${(steady / direct).toFixed(3)}`);
+  const best = (a) => Math.max(...a);
+  const median = (a) => { const b = [...a].sort((x, y) => x - y); return b[(b.length - 1) >> 1]; };
+  const pairRatios = proto.map((p, i) => p / direct[i]);
+  const start = Math.min(...startup);
+  const steady = proto.map((p) => n / (n / p - start));
+  const us = (rate) => (1e6 / rate).toFixed(1);
+  console.log(`-- ${o.family}: ${mine.length} vectors x${o.copies} (${n} requests), ${o.rounds} alternating rounds`);
+  console.log(`  direct   best ${best(direct).toFixed(0).padStart(8)} ops/s  median ${median(direct).toFixed(0).padStart(8)}` +
+    `  (the adapter's operation functions in one process; ${us(best(direct))} us per call)`);
+  console.log(`  protocol best ${best(proto).toFixed(0).padStart(8)} req/s  median ${median(proto).toFixed(0).padStart(8)}` +
+    `  (mxtrust client, run phase incl. adapter start; ${us(best(proto))} us per request)`);
+  console.log(`  ratio protocol/direct: best ${(best(proto) / best(direct)).toFixed(3)}, ` +
+    `median of paired rounds ${median(pairRatios).toFixed(3)}`);
+  console.log(`  adapter start+stop ${(start * 1000).toFixed(0)} ms (handshake only, best); without it: ` +
+    `ratio best ${(best(steady) / best(direct)).toFixed(3)}, ` +
+    `median of paired rounds ${median(steady.map((x, i) => x / direct[i])).toFixed(3)}`);
 }

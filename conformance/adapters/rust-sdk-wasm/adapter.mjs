@@ -192,15 +192,14 @@ async function answer(msg) {
   return { type: "response", id: msg.id, ...body };
 }
 
-// One request at a time (the WebAssembly module is single-threaded anyway), answers written in
-// bursts: the buffer is flushed whenever no request is waiting.
+// One request at a time (the WebAssembly module is single-threaded anyway), each answer written
+// as soon as it is ready: a scenario takes milliseconds, so holding answers back would only delay
+// the harness (and, behind a full window, run into its timeout).
 async function main() {
   await init();
   const queue = [];
-  let out = [];
   let busy = false;
   let closed = false;
-  const flush = () => { if (out.length) { process.stdout.write(out.join("")); out = []; } };
   async function drain() {
     busy = true;
     while (queue.length) {
@@ -208,17 +207,15 @@ async function main() {
       let msg;
       try { msg = JSON.parse(line); } catch (e) { process.stderr.write(`adapter: not JSON: ${e.message}\n`); continue; }
       const reply = await answer(msg);
-      if (reply) out.push(JSON.stringify(reply) + "\n");
+      if (reply) process.stdout.write(JSON.stringify(reply) + "\n");
       else process.stderr.write(`adapter: ignoring message of type ${msg.type}\n`);
-      if (!queue.length) await new Promise((r) => setImmediate(r)); // let waiting lines arrive
-      if (!queue.length) flush();
     }
     busy = false;
     if (closed) process.exit(0);
   }
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   rl.on("line", (line) => { queue.push(line); if (!busy) drain(); });
-  rl.on("close", () => { closed = true; if (!busy) { flush(); process.exit(0); } });
+  rl.on("close", () => { closed = true; if (!busy) process.exit(0); });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
