@@ -13,6 +13,7 @@
 //                   the own identity is verified; a chain the library calls broken is declined
 //                   (its API cannot say whether a link is missing or bad: not_signed vs tampered)
 //   backup_decrypt  BackupDecryptionKey.fromBase64(...).decryptV1(ephemeral, mac, ciphertext)
+//   backed_up_session  OlmMachine.importBackedUpRoomKeys of the decrypted SessionData: imported or not
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
@@ -164,10 +165,34 @@ export function backupDecrypt(inp) {
   }
 }
 
+// The session ID a backup names a key by (its path rooms/{roomId}/sessions/{sessionId}) is not
+// part of the vector; the library does not compare it with the key, so a placeholder stands in.
+const BACKUP_ROOM = "!backup:example.org";
+const BACKUP_SESSION_ID = "mxtrust-session";
+
+export async function backedUpSession(inp) {
+  let data;
+  try {
+    data = JSON.parse(inp.json);
+  } catch (e) {
+    return { result: "error", message: `input.json: ${e.message}` };
+  }
+  const m = await sdk.OlmMachine.initialize(new sdk.UserId("@mxtrust:example.org"), new sdk.DeviceId("MXTRUST"));
+  try {
+    const keys = new Map([[new sdk.RoomId(BACKUP_ROOM), new Map([[BACKUP_SESSION_ID, data]])]]);
+    const r = await m.importBackedUpRoomKeys(keys, () => {}, "1");
+    const counts = `importedCount=${r.importedCount} totalCount=${r.totalCount}`;
+    return { result: r.importedCount === 1 ? "ok" : "reject", reason: counts };
+  } finally {
+    m.close();
+  }
+}
+
 export const OPS = {
   backup_trust: backupTrust,
   device_trust: deviceTrust,
   backup_decrypt: backupDecrypt,
+  backed_up_session: backedUpSession,
 };
 
 async function answer(msg) {
