@@ -32,6 +32,27 @@ static void pw_hash(const char *salt_hex, const char *pw, char out[65])
     to_hex(h, sizeof h, out);
 }
 
+int rs_password_ok(rs_server *s, const char *user_id, const char *password)
+{
+    sqlite3_stmt *st = rs_stmt(s, "SELECT pw FROM users WHERE user_id = ?");
+    int ok = 0;
+    if (!st) return 0;
+    rs_bind_text(st, 1, user_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *pw = (const char *)sqlite3_column_text(st, 0);
+        const char *dollar = pw ? strchr(pw, '$') : NULL;
+        if (dollar && dollar - pw == 32) {
+            char salt[33], h[65];
+            memcpy(salt, pw, 32);
+            salt[32] = 0;
+            pw_hash(salt, password, h);
+            ok = strlen(dollar + 1) == 64 && CRYPTO_memcmp(h, dollar + 1, 64) == 0;
+        }
+    }
+    sqlite3_reset(st);
+    return ok;
+}
+
 /* Lower-cases and checks a localpart (a-z 0-9 . _ = - /); 0 when valid. */
 static int localpart_ok(char *lp)
 {
@@ -205,23 +226,7 @@ int rs_h_login(rs_req *r)
             for (char *p = user; *p; p++) *p = (char)tolower((unsigned char)*p);
             rs_buf_printf(&id, "@%s:%s", user, r->srv->server_name);
         }
-        sqlite3_stmt *st = rs_stmt(r->srv, "SELECT pw FROM users WHERE user_id = ?");
-        int ok = 0;
-        if (st && !id.oom) {
-            rs_bind_text(st, 1, id.p);
-            if (sqlite3_step(st) == SQLITE_ROW) {
-                const char *pw = (const char *)sqlite3_column_text(st, 0);
-                const char *dollar = pw ? strchr(pw, '$') : NULL;
-                if (dollar && dollar - pw == 32) {
-                    char salt[33], h[65];
-                    memcpy(salt, pw, 32);
-                    salt[32] = 0;
-                    pw_hash(salt, password, h);
-                    ok = strlen(dollar + 1) == 64 && CRYPTO_memcmp(h, dollar + 1, 64) == 0;
-                }
-            }
-            sqlite3_reset(st);
-        }
+        int ok = !id.oom && rs_password_ok(r->srv, id.p, password);
         if (ok) new_session(r, id.p, device);
         else rs_err(r, 403, "M_FORBIDDEN", "invalid user or password");
         rs_buf_free(&id);

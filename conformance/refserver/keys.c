@@ -183,6 +183,68 @@ int rs_h_keys_upload(rs_req *r)
 
 /* ---- /keys/device_signing/upload ---- */
 
+/* XS-004: user-interactive auth is needed unless no master key is stored yet, or every key in the
+ * request is identical (canonical JSON) to the stored key of its role. */
+static int needs_uia(rs_req *r, const rs_json *j, const uint32_t tok[3], const char *const role[3])
+{
+    char *master = xs_pubkey(r->srv, r->user, "master");
+    int stored = master != NULL;
+    free(master);
+    if (!stored) return 0;
+    for (int i = 0; i < 3; i++) {
+        if (tok[i] == MXT_JSON_NONE) continue;
+        sqlite3_stmt *st = rs_stmt(r->srv, "SELECT raw FROM xs_keys WHERE user_id = ? AND usage = ?");
+        if (!st) return 1;
+        rs_bind_text(st, 1, r->user);
+        rs_bind_text(st, 2, role[i]);
+        char *raw = sqlite3_step(st) == SQLITE_ROW ? rs_col_dup(st, 0) : NULL;
+        sqlite3_reset(st);
+        int same = 0;
+        rs_json old;
+        if (raw && rs_json_parse(&old, (const uint8_t *)raw, strlen(raw)) == 0) {
+            size_t na = 0, nb = 0;
+            uint8_t *ca = rs_canon(j, tok[i], MXT_CANON_ALL, &na), *cb = rs_canon(&old, 0, MXT_CANON_ALL, &nb);
+            same = ca && cb && na == nb && memcmp(ca, cb, na) == 0;
+            free(ca);
+            free(cb);
+            rs_json_free(&old);
+        }
+        free(raw);
+        if (!same) return 1;
+    }
+    return 0;
+}
+
+/* The auth stage: m.login.password for the requester. 0 when passed, else answers 401. */
+static int check_uia(rs_req *r, const rs_json *j)
+{
+    uint32_t auth = rs_get(j, 0, "auth");
+    char *type = rs_str(j, rs_get(j, auth, "type"));
+    char *user = rs_str(j, rs_get(j, rs_get(j, auth, "identifier"), "user"));
+    if (!user) user = rs_str(j, rs_get(j, auth, "user"));
+    char *password = rs_str(j, rs_get(j, auth, "password"));
+    int tried = type != NULL, ok = 0;
+    if (type && strcmp(type, "m.login.password") == 0 && user && password) {
+        rs_buf id = { 0 };
+        if (user[0] == '@') rs_buf_puts(&id, user);
+        else rs_buf_printf(&id, "@%s:%s", user, r->srv->server_name);
+        ok = !id.oom && strcmp(id.p, r->user) == 0 && rs_password_ok(r->srv, id.p, password);
+        rs_buf_free(&id);
+    }
+    free(type);
+    free(user);
+    free(password);
+    if (ok) return 0;
+    char session[33];
+    rs_rand_hex(session, 16);
+    r->status = 401;
+    r->out.len = 0;
+    rs_buf_puts(&r->out, "{");
+    if (tried) rs_buf_puts(&r->out, "\"errcode\":\"M_FORBIDDEN\",\"error\":\"invalid password\",");
+    rs_buf_printf(&r->out, "\"flows\":[{\"stages\":[\"m.login.password\"]}],\"params\":{},\"session\":\"%s\"}", session);
+    return -1;
+}
+
 int rs_h_device_signing_upload(rs_req *r)
 {
     if (rs_auth(r) != 0) return 0;
@@ -210,6 +272,10 @@ int rs_h_device_signing_upload(rs_req *r)
         size_t n = 0;
         mxt_b64_encode(pk[i], 32, pkb[i], sizeof pkb[i] - 1, &n);
         pkb[i][n] = 0;
+    }
+    if (needs_uia(r, &j, tok, ROLE_NAME) && check_uia(r, &j) != 0) {
+        rs_json_free(&j);
+        return 0;
     }
     /* XS-003: subkeys are signed by the master key of this request, else by the stored one. */
     uint8_t master[32];

@@ -113,6 +113,9 @@ int rs_h_device_signing_upload(rs_req *r);
 int rs_h_signatures_upload(rs_req *r);
 int rs_h_keys_query(rs_req *r);
 
+/* 1 when password is user_id's password. */
+int rs_password_ok(rs_server *s, const char *user_id, const char *password);
+
 /* XS-005: 1 when device_id equals one of user's cross-signing public keys. */
 int rs_device_id_is_xs_key(rs_server *s, const char *user, const char *device_id);
 

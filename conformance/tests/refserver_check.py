@@ -358,20 +358,37 @@ class User:
 
 
 def check_xs_upload(s):
-    """XS-001..003, XS-005, XS-017."""
+    """XS-001..005, XS-017."""
     a = User(s, "xsa")
     q = a.query(a.id)
     dk = q["device_keys"][a.id][a.dev]
     want(dk == a.device_keys, "device keys not returned as uploaded: %s" % dk)
     want(q["master_keys"][a.id] == a.master and q["self_signing_keys"][a.id] == a.self_signing
          and q["user_signing_keys"][a.id] == a.user_signing, "cross-signing keys not returned as uploaded")
+    # XS-004: the identical keys again need no auth; a new key with a master stored needs it
+    st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok,
+                   {"master_key": a.master, "self_signing_key": a.self_signing})
+    want(st == 200, "identical re-upload refused: %s %s" % (st, b))
+    ssk2 = Key()
+    new_ssk = a.msk.sign(a.xs(ssk2, "self_signing"), a.id, "ed25519:" + a.msk.pk)
+    st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok, {"self_signing_key": new_ssk})
+    want(st == 401 and b.get("flows") and b.get("session"), "replacement without auth: %s %s" % (st, b))
+    uia = {"type": "m.login.password", "identifier": {"type": "m.id.user", "user": a.id}, "session": b["session"]}
+    st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok,
+                   {"self_signing_key": new_ssk, "auth": dict(uia, password="wrong")})
+    want(st == 401 and b.get("errcode") == "M_FORBIDDEN", "wrong password passed: %s %s" % (st, b))
+    st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok,
+                   {"self_signing_key": a.self_signing, "auth": dict(uia, password="pw")})
+    want(st == 200, "password auth refused: %s %s" % (st, b))
     bad = a.xs(Key(), "self_signing")
     bad = Key().sign(bad, a.id, "ed25519:" + a.msk.pk)           # signed by the wrong key
-    st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok, {"self_signing_key": bad})
+    st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok,
+                   {"self_signing_key": bad, "auth": dict(uia, password="pw")})
     want(st == 400 and b["errcode"] == "M_INVALID_SIGNATURE", "bad subkey signature: %s %s" % (st, b))
     k = Key()
     st, b = s.call("POST", "/_matrix/client/v3/keys/device_signing/upload", a.tok,
-                   {"master_key": {"user_id": a.id, "usage": ["self_signing"], "keys": {"ed25519:" + k.pk: k.pk}}})
+                   {"master_key": {"user_id": a.id, "usage": ["self_signing"], "keys": {"ed25519:" + k.pk: k.pk}},
+                    "auth": dict(uia, password="pw")})
     want(st == 400, "wrong usage accepted: %s %s" % (st, b))
     fresh = register(s, "xsnomaster")
     k = Key()
