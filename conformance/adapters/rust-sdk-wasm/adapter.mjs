@@ -166,7 +166,8 @@ export function backupDecrypt(inp) {
 }
 
 // The session ID a backup names a key by (its path rooms/{roomId}/sessions/{sessionId}) is not
-// part of the vector; the library does not compare it with the key, so a placeholder stands in.
+// part of the vector; the library stores the key under the ID derived from the key itself, so a
+// placeholder stands in.
 const BACKUP_ROOM = "!backup:example.org";
 const BACKUP_SESSION_ID = "mxtrust-session";
 
