@@ -209,6 +209,9 @@ def markdown(res, report, rules):
         lines, issues = known_divergences(name, v["rules"], v.get("flags", []), rules)
         for ln in lines:
             out.append("- known divergence: %s" % ln)
+        if not lines and v["verdict"] == "fail":
+            out.append("- known divergence: none recorded for %s in spec/rules.json or the "
+                       "vector's flags (a new finding)" % name)
         if issues:
             out.append("- upstream: %s" % ", ".join(issues))
         out.append("")
