@@ -8,7 +8,8 @@
  * The direct baseline runs what the server's store does per key (look up the slot, insert, bump
  * the version's etag/count) with prepared statements, same schema, WAL, synchronous=NORMAL, one
  * transaction per key or per 100 keys. Server: MXT_REFSERVER (default: the build's mxt-refserver).
- * Keys per phase: MXT_BENCH_KEYS (default 3000).
+ * Keys per phase: MXT_BENCH_KEYS (default 3000). Also printed: the rate of authenticated
+ * GET /account/whoami, the request floor of the HTTP path without any key work.
  */
 #include <curl/curl.h>
 #include <signal.h>
@@ -137,6 +138,18 @@ static pid_t start_server(const char *bin, const char *db, int *port)
     return pid;
 }
 
+/* The floor: authenticated GET /account/whoami, one small read transaction, no key work. */
+static double server_whoami(unsigned n)
+{
+    double t0 = now();
+    for (unsigned i = 0; i < n; i++)
+        if (request("GET", "/_matrix/client/v3/account/whoami", NULL, NULL) != 200) {
+            fprintf(stderr, "whoami failed\n");
+            return 0;
+        }
+    return (double)n / (now() - t0);
+}
+
 static double server_single(const char *version, unsigned n)
 {
     char path[256], body[1024];
@@ -249,8 +262,9 @@ int main(void)
         ok = field(out, "version", version, sizeof version) == 0;
         free(out);
     }
-    double s1 = 0, s100 = 0;
+    double s1 = 0, s100 = 0, w = 0;
     if (ok) {
+        w = server_whoami(n);
         s1 = server_single(version, n);
         s100 = server_batch(version, n);
     }
@@ -261,6 +275,7 @@ int main(void)
     if (!ok || s1 == 0 || s100 == 0) { fprintf(stderr, "benchmark failed\n"); return 1; }
     double d1 = direct(db1, n, 1), d100 = direct(db2, n, 100);
     printf("keys per phase: %u (session_data %zu bytes)\n", n, sizeof SD - 1);
+    printf("HTTP floor: GET /account/whoami %.0f requests/s (same connection, auth lookup only)\n", w);
     printf("single-session PUT   server %9.0f keys/s   direct SQLite (1 txn/key)    %9.0f keys/s   ratio %.3f\n",
            s1, d1, s1 / d1);
     printf("batches of 100       server %9.0f keys/s   direct SQLite (1 txn/100)    %9.0f keys/s   ratio %.3f\n",
