@@ -32,12 +32,14 @@ export async function runBench({ adapterUrl, ops, defaults }) {
   // direct: the same function the adapter calls for each request, awaited one at a time
   async function directRound() {
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     for (let k = 0; k < o.copies; k++) {
       for (const v of mine) {
         try { await ops[v.op](v.input); } catch { /* declined vectors throw */ }
       }
     }
-    return n / (Number(process.hrtime.bigint() - t) / 1e9);
+    const cpu = process.cpuUsage(c);
+    return [n / (Number(process.hrtime.bigint() - t) / 1e9), n / ((cpu.user + cpu.system) / 1e6)];
   }
 
   // protocol: the family repeated, ids renamed (the loader wants them unique)
@@ -45,6 +47,9 @@ export async function runBench({ adapterUrl, ops, defaults }) {
   const direct = [];
   const proto = [];
   const startup = [];
+  const directCpu = [];
+  const protoCpu = [];
+  const startupCpu = [];
   try {
     for (let k = 0; k < o.copies; k++) {
       writeFileSync(join(tmp, `${o.family}.r${k}.json`), JSON.stringify({ ...doc,
@@ -52,12 +57,19 @@ export async function runBench({ adapterUrl, ops, defaults }) {
         count: doc.vectors.length }));
     }
     const adapter = `exec node ${relative(REPO, fileURLToPath(adapterUrl))}`;
+    // /usr/bin/time gives the CPU time of the client and the adapter it reaps (the machine is
+    // shared: CPU rates stay comparable when its load drifts, wall-clock rates do not)
     const client = (dir) => {
+      const timeFile = join(tmp, "time.out");
       try {
-        execFileSync(resolve(o.mxtrust), ["client", "--adapter", adapter, "--vectors", dir, "--quiet",
-          "--json", join(tmp, "report.out")], { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
+        execFileSync("/usr/bin/time", ["-o", timeFile, "-f", "%U %S", resolve(o.mxtrust), "client",
+          "--adapter", adapter, "--vectors", dir, "--quiet", "--json", join(tmp, "report.out")],
+        { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
       } catch { /* exit 1 = the library does not conform: expected, the report is written */ }
-      return JSON.parse(readFileSync(join(tmp, "report.out"), "utf8"));
+      const rep = JSON.parse(readFileSync(join(tmp, "report.out"), "utf8"));
+      const [u, sy] = readFileSync(timeFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+      rep.cpu = u + sy;
+      return rep;
     };
     // the adapter's start and stop alone: one vector of an operation it does not declare
     const idle = join(tmp, "idle");
@@ -66,13 +78,18 @@ export async function runBench({ adapterUrl, ops, defaults }) {
     writeFileSync(join(idle, "idle.json"), JSON.stringify({ ...other, vectors: other.vectors.slice(0, 1), count: 1 }));
     // rounds alternate (the machine is shared: its load drifts), each round = direct, protocol, start
     for (let r = 0; r < o.rounds; r++) {
-      direct.push(await directRound());
+      const [wall, cpu] = await directRound();
+      direct.push(wall);
+      directCpu.push(cpu);
       const rep = client(tmp);
       const sent = rep.vectors.filter((v) => ops[v.op]).length;
       const bad = rep.totals.error + rep.totals["not-run"];
       if (sent !== n || bad) throw new Error(`protocol run: ${sent} of ${n} vectors sent, ${bad} errors/not-run`);
       proto.push(sent / rep.seconds);
-      startup.push(client(idle).seconds);
+      protoCpu.push(sent / rep.cpu);
+      const idleRep = client(idle);
+      startup.push(idleRep.seconds);
+      startupCpu.push(idleRep.cpu);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -93,4 +110,9 @@ export async function runBench({ adapterUrl, ops, defaults }) {
   console.log(`  adapter start+stop ${(start * 1000).toFixed(0)} ms (handshake only, best); without it: ` +
     `ratio best ${(best(steady) / best(direct)).toFixed(3)}, ` +
     `median of paired rounds ${median(steady.map((x, i) => x / direct[i])).toFixed(3)}`);
+  const startCpu = Math.min(...startupCpu);
+  console.log(`  CPU time (load-independent): direct ${us(median(directCpu))} us per call, protocol ` +
+    `${us(median(protoCpu))} us per request (client + adapter, start ${(startCpu * 1000).toFixed(0)} ms): ` +
+    `ratio ${(median(protoCpu) / median(directCpu)).toFixed(3)}, without the start ` +
+    `${(n / (n / median(protoCpu) - startCpu) / median(directCpu)).toFixed(3)}`);
 }
