@@ -511,6 +511,133 @@ done:
     xs_free(&c);
 }
 
+/* XS-004: replacing the master key needs user-interactive auth; an identical re-upload may skip it. */
+static void sc_upload_auth(mxt_srv_t *t)
+{
+    xs_user a = {0};
+    if (xs_full(t, &a) != 0)
+        goto done;
+    const char *ua = a.u->user_id;
+    mxt_http_resp r;
+    cJSON *same = cJSON_CreateObject();
+    cJSON_AddItemToObject(same, "master_key", cJSON_Duplicate(a.mk, 1));
+    cJSON_AddItemToObject(same, "self_signing_key", cJSON_Duplicate(a.sk, 1));
+    cJSON_AddItemToObject(same, "user_signing_key", cJSON_Duplicate(a.uk, 1));
+    srv_req_json(t, a.u, "POST", CS "/device_signing/upload", same, &r);
+    if (r.status == 401) {
+        if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r.json, "flows")))
+            srv_fail_resp(t, &r, "re-upload of identical keys: a 401 must list the auth flows");
+    } else {
+        srv_expect(t, &r, 200, NULL, "re-upload of identical keys without auth (200, or 401 asking "
+                                     "for auth)");
+    }
+    mxt_http_resp_free(&r);
+    cJSON_Delete(same);
+    /* a new master key (with new subkeys) */
+    srv_key m2, s2;
+    srv_keypair(&m2);
+    srv_keypair(&s2);
+    cJSON *mk2 = xs_key(ua, "master", &m2);
+    cJSON *sk0 = xs_key(ua, "self_signing", &s2);
+    cJSON *sk2 = srv_sign(sk0, ua, m2.key_id, m2.seed);
+    cJSON_Delete(sk0);
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddItemToObject(body, "master_key", cJSON_Duplicate(mk2, 1));
+    cJSON_AddItemToObject(body, "self_signing_key", sk2 ? sk2 : cJSON_CreateObject());
+    srv_req_json(t, a.u, "POST", CS "/device_signing/upload", body, &r);
+    const char *sess = NULL;
+    char session[256] = "";
+    if (r.status != 401 || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r.json, "flows")))
+        srv_fail_resp(t, &r, "replacing the master key without auth must answer 401 with the auth "
+                             "flows (XS-004)");
+    else if ((sess = srv_str_at(r.json, SRV_PATH("session"))) != NULL)
+        snprintf(session, sizeof session, "%s", sess);
+    mxt_http_resp_free(&r);
+    for (int k = 0; k < 2 && a.u->password; k++) {
+        cJSON *auth = cJSON_AddObjectToObject(body, "auth");
+        cJSON_AddStringToObject(auth, "type", "m.login.password");
+        cJSON *id = cJSON_AddObjectToObject(auth, "identifier");
+        cJSON_AddStringToObject(id, "type", "m.id.user");
+        cJSON_AddStringToObject(id, "user", ua);
+        cJSON_AddStringToObject(auth, "password", k == 0 ? "mxtrust-wrong-password" : a.u->password);
+        if (session[0])
+            cJSON_AddStringToObject(auth, "session", session);
+        srv_req_json(t, a.u, "POST", CS "/device_signing/upload", body, &r);
+        cJSON_DeleteItemFromObject(body, "auth");
+        if (k == 0) {
+            if (r.status != 401 && r.status != 403)
+                srv_fail_resp(t, &r, "replacing the master key with a wrong password must be "
+                                     "refused (XS-004)");
+            const char *s2s = srv_str_at(r.json, SRV_PATH("session"));
+            if (s2s)
+                snprintf(session, sizeof session, "%s", s2s);
+        } else {
+            srv_expect(t, &r, 200, NULL, "replace the master key with password auth");
+        }
+        mxt_http_resp_free(&r);
+        if (xs_query(t, a.u, ua, &r, "query the master key")) {
+            const char *const p[] = {"master_keys", ua, NULL};
+            char *want = xs_text(k == 0 ? a.mk : mk2);
+            if (want)
+                srv_json_equal_text(t, want, &r, p, MXT_CANON_SIGNING,
+                                    k == 0 ? "master key after the refused replacement"
+                                           : "master key after the authenticated replacement");
+            free(want);
+        }
+        mxt_http_resp_free(&r);
+    }
+    cJSON_Delete(body);
+    cJSON_Delete(mk2);
+done:
+    xs_free(&a);
+}
+
+/* POST /login with a password and a chosen device ID; registers the new token for redaction. */
+static void xs_login(mxt_srv_t *t, const srv_user *u, const char *device_id, mxt_http_resp *r)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "type", "m.login.password");
+    cJSON *id = cJSON_AddObjectToObject(b, "identifier");
+    cJSON_AddStringToObject(id, "type", "m.id.user");
+    cJSON_AddStringToObject(id, "user", u->user_id);
+    cJSON_AddStringToObject(b, "password", u->password ? u->password : "");
+    cJSON_AddStringToObject(b, "device_id", device_id);
+    srv_req_json(t, NULL, "POST", "/_matrix/client/v3/login", b, r);
+    cJSON_Delete(b);
+    const char *tok = srv_str_at(r->json, SRV_PATH("access_token"));
+    if (tok)
+        mxt_http_secret(srv_http(t), tok);
+}
+
+/* XS-005: device IDs and cross-signing public keys never collide, in either order. */
+static void sc_device_id_collision(mxt_srv_t *t)
+{
+    xs_user a = {0}, b = {0};
+    if (xs_full(t, &a) != 0 || !(b.u = srv_user_new(t)))
+        goto done;
+    mxt_http_resp r;
+    xs_login(t, a.u, a.master.pub, &r);
+    srv_expect(t, &r, 403, "M_FORBIDDEN", "log in with the master public key as device ID");
+    mxt_http_resp_free(&r);
+    srv_key k;
+    srv_keypair(&k);
+    xs_login(t, b.u, k.pub, &r);
+    int have_device = srv_expect(t, &r, 200, NULL, "log in with a fresh device ID (a public key "
+                                                   "not yet used)");
+    mxt_http_resp_free(&r);
+    if (have_device) {
+        cJSON *body = cJSON_CreateObject();
+        cJSON_AddItemToObject(body, "master_key", xs_key(b.u->user_id, "master", &k));
+        xs_upload_signing(t, b.u, body, &r);
+        srv_expect(t, &r, 403, "M_FORBIDDEN", "upload a master key equal to an existing device ID");
+        mxt_http_resp_free(&r);
+        cJSON_Delete(body);
+    }
+done:
+    xs_free(&a);
+    xs_free(&b);
+}
+
 #define R(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 const mxt_srv_scenario mxt_srv_xs_scenarios[] = {
@@ -532,5 +659,11 @@ const mxt_srv_scenario mxt_srv_xs_scenarios[] = {
     {"XS-visibility", "XS", R("XS-012", "XS-010", "XS-013"),
      "user-signing signatures are seen only by their signer; other users' devices cannot be "
      "signed", 3, 1, sc_visibility},
+    {"XS-upload-auth", "XS", R("XS-004"),
+     "replacing the master key needs user-interactive auth (a wrong password is refused); an "
+     "identical re-upload may skip it", 1, 1, sc_upload_auth},
+    {"XS-device-id-collision", "XS", R("XS-005"),
+     "a device ID equal to a cross-signing public key is refused at login, and such a key at "
+     "upload, with 403 M_FORBIDDEN", 2, 1, sc_device_id_collision},
 };
 const size_t mxt_srv_xs_count = sizeof mxt_srv_xs_scenarios / sizeof mxt_srv_xs_scenarios[0];
