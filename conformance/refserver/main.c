@@ -14,7 +14,8 @@
 #include <string.h>
 #include <sodium.h>
 
-#define RS_MAX_BODY ((size_t)32 << 20)
+/* Bodies above 8 MiB are refused (413): the token array of the JSON reader is bounded with it. */
+#define RS_MAX_BODY ((size_t)8 << 20)
 
 typedef struct {
     rs_buf body;
@@ -148,6 +149,8 @@ static void run_request(rs_server *srv, rs_req *r, const char *url)
     }
     route(r, url);
     if (r->out.oom) rs_err(r, 500, "M_UNKNOWN", "out of memory");
+    /* No statement may hold a cursor across the end of the transaction. */
+    for (size_t i = 0; i < srv->ncache; i++) sqlite3_reset(srv->cache[i].st);
     if (r->status < 400) {
         if (rs_exec(srv, "COMMIT") != 0) {
             rs_exec(srv, "ROLLBACK");

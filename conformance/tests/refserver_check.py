@@ -445,8 +445,51 @@ def check_xs_signatures(s):
     want("ed25519:" + a.ssk.pk in sigs and "ed25519:" + a.dev in sigs, "Alice's device signatures hidden: %s" % sigs)
 
 
+def check_robust(s):
+    """BK-SRV-016 and beyond: malformed requests get a 4xx, never a 5xx, and the server keeps serving."""
+    tok = register(s, "robust")["access_token"]
+    v = new_version(s, tok)
+    kp = K + "/!r/s?version=" + v
+    cases = [
+        ("PUT", kp, b"not json"), ("PUT", kp, b"{"), ("PUT", kp, b"[]"), ("PUT", kp, b'"x"'),
+        ("PUT", kp, b'{"a":1,"a":2}'), ("PUT", kp, b"\xff\xfe"), ("PUT", kp, b"[" * 5000 + b"]" * 5000),
+        ("PUT", kp, json.dumps(kbd(-1, 0, False)).encode()),
+        ("PUT", kp, json.dumps(kbd(2 ** 40, 0, False)).encode()),
+        ("PUT", kp, b'{"first_message_index":1.5,"forwarded_count":0,"is_verified":false,"session_data":{}}'),
+        ("PUT", K + "?version=" + v, b'{"rooms":[]}'), ("PUT", K + "?version=" + v, b'{"rooms":{"!r":[]}}'),
+        ("PUT", K + "?version=" + v, b'{"rooms":{"!r":{"sessions":{"s":[]}}}}'),
+        ("PUT", K + "/!r?version=" + v, b'{"sessions":7}'), ("PUT", K + "/!r?version=" + v, b"{}"),
+        ("PUT", K + "/%00/s?version=" + v, json.dumps(kbd(0, 0, False)).encode()),
+        ("PUT", K + "/%zz/s?version=" + v, json.dumps(kbd(0, 0, False)).encode()),
+        ("PUT", K + "/a/b/c/d?version=" + v, b"{}"), ("GET", K + "?version=abc", None),
+        ("GET", K + "?version=" + "9" * 40, None), ("GET", K + "?version=-1", None),
+        ("POST", "/_matrix/client/v3/room_keys/version", b'{"algorithm":1,"auth_data":{}}'),
+        ("POST", "/_matrix/client/v3/room_keys/version", b'{"algorithm":"a","auth_data":[]}'),
+        ("PUT", "/_matrix/client/v3/room_keys/version/" + v, b'{"auth_data":{}}'),
+        ("PUT", "/_matrix/client/v3/room_keys/version/" + v, b'{"algorithm":"%s","auth_data":{},"version":5}' % ALGO.encode()),
+        ("POST", "/_matrix/client/v3/keys/upload", b'{"device_keys":[]}'),
+        ("POST", "/_matrix/client/v3/keys/upload", b'{"device_keys":{"user_id":"@x:y","device_id":"D"}}'),
+        ("POST", "/_matrix/client/v3/keys/query", b'{"device_keys":[]}'),
+        ("POST", "/_matrix/client/v3/keys/query", b'{"device_keys":{"@a:b":"x"}}'),
+        ("POST", "/_matrix/client/v3/keys/signatures/upload", b'{"@a:b":[]}'),
+        ("POST", "/_matrix/client/v3/keys/device_signing/upload", b'{"master_key":[]}'),
+        ("POST", "/_matrix/client/v3/keys/device_signing/upload", b'{"master_key":{"user_id":"@robust:localhost","usage":["master"],"keys":{"ed25519:abc":"abc"}}}'),
+        ("DELETE", "/_matrix/client/v3/keys/upload", None), ("GET", "/_matrix/client/v3/nothing/here", None),
+        ("POST", "/_matrix/client/v3/login", b'{"type":"m.login.password"}'),
+        ("POST", "/_synapse/admin/v1/register", b'{"nonce":"x"}'),
+    ]
+    for m, p, body in cases:
+        st, b = s.call(m, p, tok, raw=body) if body is not None else s.call(m, p, tok)
+        want(400 <= st < 500 and isinstance(b, dict) and "errcode" in b, "%s %s %r: %s %s" % (m, p, (body or b"")[:40], st, b))
+    st, b = s.call("POST", "/_matrix/client/v3/keys/signatures/upload", tok, {"@nobody:localhost": {"K": {"a": 1}}})
+    want(st == 200 and b["failures"]["@nobody:localhost"]["K"]["errcode"] == "M_NOT_FOUND", "unknown target: %s %s" % (st, b))
+    st, b = s.call("GET", "/_matrix/client/v3/room_keys/version/" + v, tok)
+    want(st == 200 and b["count"] == 0, "state changed by malformed requests: %s %s" % (st, b))
+
+
 CHECKS = [check_accounts, check_versions, check_version_reuse, check_authdata, check_keys,
-          check_wrong_version, check_better, check_etag_reject, check_xs_upload, check_xs_signatures]
+          check_wrong_version, check_better, check_etag_reject, check_xs_upload, check_xs_signatures,
+          check_robust]
 
 
 def main():
