@@ -37,5 +37,14 @@ api PUT "/_matrix/client/v3/room_keys/keys/%21room%3Alocalhost/sess%2F1?version=
 [ "$CODE" = 200 ] && [ "$(jget "$BODY" 'j["etag"]')" = "$E1" ] && [ "$(jget "$BODY" 'j["count"]')" = 1 ] \
   || fail "worse key changed the backup: $BODY"
 rs_stop
+# SIGINT stops it cleanly too, and the data is there after the restart
+rs_start "$T/db.sqlite" --registration-shared-secret "smoke-secret-$$"
+api GET "/_matrix/client/v3/room_keys/keys/%21room%3Alocalhost/sess%2F1?version=$V" "$TOK"
+[ "$CODE" = 200 ] || fail "key gone after restart: $CODE $BODY"
+kill -INT "$RS_PID"
+rc=0; wait "$RS_PID" || rc=$?
+RS_PID=""
+[ "$rc" = 0 ] || fail "exit status $rc after SIGINT"
 grep -q "$TOK" "$T/server.err" && fail "access token printed in the log"
+grep -q "smoke-secret-$$" "$T/server.err" "$T/server.out" && fail "shared secret printed"
 echo "refserver_smoke: ok"
