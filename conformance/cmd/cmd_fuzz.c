@@ -200,7 +200,8 @@ typedef struct {
     cJSON            *input;     /* the mutant's input */
     cJSON            *expected;  /* the core's outcome as an expectation */
     unsigned long     n;         /* mutant number */
-    int               done;
+    int               done;      /* 1 judged, 2 disagreed, 3 the adapter failed on it */
+    char             *fail_why;  /* done == 3: the evidence */
 } item;
 
 typedef struct {
@@ -213,20 +214,34 @@ typedef struct {
     const opstat   **dops;       /* the declared operations with vectors */
     size_t           ndops;
     opstats          st;
-    unsigned long    mutants, disagreements, written, dup_findings;
+    unsigned long    mutants, disagreements, failures, written, dup_findings;
+    unsigned long    written_of[2];  /* findings written: disagreements, failures */
     char           **sigs;       /* signatures of the findings written (dedup) */
     size_t           nsigs;
     unsigned long    min_calls;
 } fuzz;
 
+static int all_utf8(const cJSON *j)
+{
+    const cJSON *c;
+    if (cJSON_IsString(j) && !mxt_utf8_valid(j->valuestring, strlen(j->valuestring)))
+        return 0;
+    cJSON_ArrayForEach(c, j)
+        if (!all_utf8(c))
+            return 0;
+    return 1;
+}
+
 /* The core's outcome as a vector expectation (result, reason, output; never message). NULL when
- * the core could not use the input (result "error"). */
+ * the core could not use the input (result "error"), or when its output holds bytes that are not
+ * UTF-8 (a decrypted plaintext garbled by a flipped ciphertext bit under a MAC that does not
+ * cover the ciphertext): a vector file could not carry that expectation. */
 static cJSON *core_expect(const char *op, const cJSON *input)
 {
     mxt_outcome out;
     mxt_op_run(op, input, &out);
     cJSON *e = NULL;
-    if (out.result && strcmp(out.result, "error") != 0) {
+    if (out.result && strcmp(out.result, "error") != 0 && (!out.output || all_utf8(out.output))) {
         e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "result", out.result);
         if (out.reason)
@@ -238,10 +253,22 @@ static cJSON *core_expect(const char *op, const cJSON *input)
     return e;
 }
 
-static int restart(fuzz *f, const char *why)
+/* Restarts the adapter after a failure. `counted`: the failure happened while fuzzing (it uses the
+ * --max-restarts budget); the minimiser's own expected crashes do not. */
+static int restart(fuzz *f, const char *why, int counted)
 {
     if (f->dead)
         return -1;
+    if (!counted) {
+        char *w = NULL;
+        if (mxt_adapter_start(&f->a, &w) == MXT_AR_OK) {
+            free(w);
+            return 0;
+        }
+        int r = g_stop ? -1 : restart(f, w ? w : "restart failed", 1);
+        free(w);
+        return r;
+    }
     if (f->restarts >= f->o.max_restarts) {
         f->dead = 1;
         fprintf(stderr, "mxtrust fuzz: the adapter failed after %d restart%s (%s): giving up\n",
@@ -256,7 +283,7 @@ static int restart(fuzz *f, const char *why)
     mxt_adapter_rc rc = mxt_adapter_start(&f->a, &w);
     if (rc != MXT_AR_OK) {
         char *copy = w ? w : strdup("restart failed");
-        int r = g_stop ? -1 : restart(f, copy);
+        int r = g_stop ? -1 : restart(f, copy, 1);
         free(copy);
         return r;
     }
@@ -280,6 +307,7 @@ typedef struct {
     fuzz       *f;
     const char *op;
     const char *id;
+    int         failure;  /* the property: the adapter fails (crash, hang, garbage) */
 } pred_ctx;
 
 static int still_disagrees(const cJSON *input, void *vctx)
@@ -299,9 +327,11 @@ static int still_disagrees(const cJSON *input, void *vctx)
     mxt_adapter_rc rc = mxt_adapter_request(&f->a, id, c->op, input, &out, &why);
     int r = 0;
     if (rc == MXT_AR_OK)
-        r = compare(exp, &out) == 1;
-    else if (rc == MXT_AR_FAILED)
-        restart(f, why);
+        r = !c->failure && compare(exp, &out) == 1;
+    else if (rc == MXT_AR_FAILED) {
+        r = c->failure;
+        restart(f, why, !c->failure);
+    }
     free(why);
     mxt_outcome_clear(&out);
     cJSON_Delete(exp);
@@ -332,31 +362,79 @@ static char *outcome_line(const mxt_outcome *o)
     return mxt_outcome_text(o);
 }
 
+/* Strings that are not UTF-8 (an adapter may answer "\udc98") are written with \xNN escapes: a
+ * vector file is UTF-8. */
+static void make_utf8(cJSON *j)
+{
+    cJSON *c;
+    if (cJSON_IsString(j) && !mxt_utf8_valid(j->valuestring, strlen(j->valuestring))) {
+        char *t = mxt_sanitize(j->valuestring, strlen(j->valuestring));
+        if (t) {
+            cJSON_SetValuestring(j, t);
+            free(t);
+        }
+    }
+    cJSON_ArrayForEach(c, j)
+        make_utf8(c);
+}
+
+static int mutant_copy(const mxt_mutant *from, mxt_mutant *to)
+{
+    to->n = 0;
+    to->m = calloc(from->n ? from->n : 1, sizeof *to->m);
+    if (!to->m)
+        return -1;
+    for (size_t i = 0; i < from->n; i++) {
+        to->m[i] = from->m[i];
+        to->m[i].path = strdup(from->m[i].path);
+        to->m[i].arg = from->m[i].arg ? strdup(from->m[i].arg) : NULL;
+        to->n++;
+    }
+    return 0;
+}
+
+/* A disagreement (adapter_first: the adapter's answer) or, when it->fail_why is set, an adapter
+ * failure (crash, hang, garbage): minimised, confirmed, grouped, written. */
 static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
 {
-    f->disagreements++;
-    if (f->written >= (unsigned long)f->o.max_findings || f->dead)
+    int failure = it->fail_why != NULL;
+    if (failure)
+        f->failures++;
+    else
+        f->disagreements++;
+    /* The cap applies to each sort: many disagreements do not hide a crash. */
+    if (f->written_of[failure] >= (unsigned long)f->o.max_findings || f->dead)
         return;
     char id[160];
     snprintf(id, sizeof id, "%s-fuzz-s%llu-%lu", it->v->family, f->o.seed, it->n);
-    pred_ctx pc = {f, it->v->op, id};
+    pred_ctx pc = {f, it->v->op, id, failure};
     size_t before = it->mu.n;
-    mxt_mutant_minimise(it->v->input, &it->mu, still_disagrees, &pc, 64);
+    mxt_mutant found;
+    if (mutant_copy(&it->mu, &found) != 0)
+        return;
+    /* A failure costs a restart per try: a smaller budget. */
+    mxt_mutant_minimise(it->v->input, &it->mu, still_disagrees, &pc, failure ? 16 : 64);
     cJSON *input = mxt_mutant_apply(it->v->input, it->mu.m, it->mu.n, NULL, NULL);
     cJSON *exp = input ? core_expect(it->v->op, input) : NULL;
     /* The adapter's answer to the minimised input (the evidence in the file). */
     mxt_outcome got;
     memset(&got, 0, sizeof got);
-    char *why = NULL;
+    char *why = NULL, *fail_why = NULL;
     int confirmed = 0;
     if (exp && !f->dead) {
         char rid[200];
         snprintf(rid, sizeof rid, "%s-confirm", id);
         mxt_adapter_rc rc = mxt_adapter_request(&f->a, rid, it->v->op, input, &got, &why);
         if (rc == MXT_AR_OK)
-            confirmed = compare(exp, &got) == 1;
-        else if (rc == MXT_AR_FAILED)
-            restart(f, why);
+            confirmed = !failure && compare(exp, &got) == 1;
+        else if (rc == MXT_AR_FAILED) {
+            confirmed = failure;
+            restart(f, why, !failure);
+            if (failure) {
+                fail_why = why;
+                why = NULL;
+            }
+        }
         free(why);
     }
     if (!confirmed) {
@@ -364,15 +442,22 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
         cJSON_Delete(input);
         cJSON_Delete(exp);
         mxt_outcome_clear(&got);
+        mxt_mutant_free(&it->mu);
+        it->mu = found;
+        found.m = NULL;
+        found.n = 0;
         input = cJSON_Duplicate(it->input, 1);
         exp = cJSON_Duplicate(it->expected, 1);
-        mxt_outcome_clear(&got);
-        mxt_outcome a2 = {0};
-        a2.result = adapter_first->result ? strdup(adapter_first->result) : NULL;
-        a2.reason = adapter_first->reason ? strdup(adapter_first->reason) : NULL;
-        a2.output = adapter_first->output ? cJSON_Duplicate(adapter_first->output, 1) : NULL;
-        got = a2;
+        if (failure) {
+            free(fail_why);
+            fail_why = strdup(it->fail_why);
+        } else {
+            got.result = adapter_first->result ? strdup(adapter_first->result) : NULL;
+            got.reason = adapter_first->reason ? strdup(adapter_first->reason) : NULL;
+            got.output = adapter_first->output ? cJSON_Duplicate(adapter_first->output, 1) : NULL;
+        }
     }
+    mxt_mutant_free(&found);
     /* One finding per (operation, edit kinds, expected result, adapter result). */
     char sig[512];
     size_t off = (size_t)snprintf(sig, sizeof sig, "%s|", it->v->op);
@@ -382,13 +467,15 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     const cJSON *er = cJSON_GetObjectItemCaseSensitive(exp, "result");
     if (off < sizeof sig)
         snprintf(sig + off, sizeof sig - off, "|%s|%s",
-                 cJSON_IsString(er) ? er->valuestring : "?", got.result ? got.result : "?");
+                 cJSON_IsString(er) ? er->valuestring : "?",
+                 failure ? "(adapter failure)" : got.result ? got.result : "?");
     for (size_t i = 0; i < f->nsigs; i++)
         if (strcmp(f->sigs[i], sig) == 0) {
             f->dup_findings++;
             cJSON_Delete(input);
             cJSON_Delete(exp);
             mxt_outcome_clear(&got);
+            free(fail_why);
             return;
         }
     char **g = realloc(f->sigs, (f->nsigs + 1) * sizeof *g);
@@ -402,9 +489,11 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     cJSON_AddStringToObject(file, "schema", MXT_VECTORS_SCHEMA);
     cJSON_AddStringToObject(file, "family", it->v->family);
     cJSON_AddStringToObject(file, "generator", "mxtrust fuzz");
-    char *notes = mxt_strfmt("a disagreement found by mxtrust fuzz --seed %llu (mutant %lu of "
+    char *notes = mxt_strfmt("%s found by mxtrust fuzz --seed %llu (mutant %lu of "
                              "%s, %zu edit%s minimised to %zu); expected is the built-in core's "
                              "decision; adapter: %s",
+                             failure ? "an adapter failure (crash, hang or garbage)"
+                                     : "a disagreement",
                              f->o.seed, it->n, it->v->id, before, before == 1 ? "" : "s",
                              it->mu.n, f->o.adapter);
     cJSON_AddStringToObject(file, "notes", notes ? notes : "");
@@ -451,7 +540,11 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     cJSON_AddNumberToObject(x, "mutant", (double)it->n);
     cJSON_AddItemToObject(x, "edits", mxt_mutant_to_json(&it->mu));
     cJSON_AddStringToObject(x, "adapter", f->o.adapter);
-    cJSON_AddItemToObject(x, "adapter_outcome", mxt_outcome_to_json(&got));
+    if (failure)
+        cJSON_AddStringToObject(x, "adapter_failure", fail_why ? fail_why : "?");
+    else
+        cJSON_AddItemToObject(x, "adapter_outcome", mxt_outcome_to_json(&got));
+    make_utf8(x);
     char *text = cJSON_Print(file);
     char *path = mxt_strfmt("%s/%s.json", f->o.out, id);
     if (!text || !path || mkdirs(f->o.out) != 0 ||
@@ -460,8 +553,10 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
                 strerror(errno));
     } else {
         f->written++;
+        f->written_of[failure]++;
         char *e = mxt_expected_text(cJSON_GetObjectItemCaseSensitive(v, "expected"));
-        char *gl = outcome_line(&got);
+        char *gl = failure ? mxt_strfmt("failed: %s", fail_why ? fail_why : "?")
+                           : outcome_line(&got);
         if (!f->o.quiet)
             fprintf(stderr, "%s", isatty(2) ? "\r\033[K" : "");
         printf("finding %s (%s): %s\n  core %s, adapter %s\n  written to %s\n", id, it->v->op,
@@ -473,6 +568,7 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     free(comment);
     free(text);
     free(path);
+    free(fail_why);
     cJSON_Delete(file);
     mxt_outcome_clear(&got);
 }
@@ -481,6 +577,7 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
 
 static void item_free(item *it)
 {
+    free(it->fail_why);
     mxt_mutant_free(&it->mu);
     cJSON_Delete(it->input);
     cJSON_Delete(it->expected);
@@ -540,15 +637,22 @@ static void run_batch(fuzz *f, item *items, size_t n)
     char id[64];
     size_t next = 0; /* items[0..next) were sent (or given up) */
     size_t *again = malloc((n ? n : 1) * sizeof *again), n_again = 0;
+    /* After a failure with several requests in flight, the blame is not certain (the adapter may
+     * have died on a later one): they are all sent again one at a time ("careful"), so that the
+     * request a failure is blamed on is the only one in flight. */
+    int careful_busy = 0;
     if (!again)
         return;
     for (;;) {
-        while (!g_stop && !f->dead && mxt_adapter_outstanding(&f->a) < (size_t)f->o.window &&
+        while (!g_stop && !f->dead &&
+               mxt_adapter_outstanding(&f->a) <
+                   (n_again || careful_busy ? 1 : (size_t)f->o.window) &&
                (n_again || next < n)) {
             size_t i;
             if (n_again) {
                 i = again[0];
                 memmove(again, again + 1, --n_again * sizeof *again);
+                careful_busy = 1;
             } else {
                 i = next++;
             }
@@ -560,7 +664,8 @@ static void run_batch(fuzz *f, item *items, size_t n)
                 if (s)
                     s->adapter_errors++;
                 items[i].done = 1;
-                if (restart(f, why) != 0) {
+                careful_busy = 0;
+                if (restart(f, why, 1) != 0) {
                     free(why);
                     break;
                 }
@@ -579,6 +684,7 @@ static void run_batch(fuzz *f, item *items, size_t n)
             free(why);
             break;
         }
+        careful_busy = 0;
         item *it = &items[tag];
         opstat *s = stat_for(&f->st, it->v->op);
         it->done = 1;
@@ -596,15 +702,29 @@ static void run_batch(fuzz *f, item *items, size_t n)
             if (s)
                 s->unsupported++;
         } else {
-            if (s)
-                s->adapter_errors++;
-            if (!f->o.quiet)
-                fprintf(stderr, "mxtrust fuzz: fuzz-%lu (%s): %s\n", it->n, it->v->id,
-                        why ? why : "?");
-            size_t k;
-            while (mxt_adapter_pop_unanswered(&f->a, &k))
+            size_t k, popped = 0;
+            size_t first_back = n_again;
+            while (mxt_adapter_pop_unanswered(&f->a, &k)) {
                 again[n_again++] = k;
-            if (restart(f, why) != 0) {
+                popped++;
+            }
+            if (popped == 0) {
+                /* It was the only request in flight: the failure is its own. */
+                if (s)
+                    s->adapter_errors++;
+                if (!f->o.quiet)
+                    fprintf(stderr, "%smxtrust fuzz: fuzz-%lu (%s): %s\n",
+                            isatty(2) ? "\r\033[K" : "", it->n, it->v->id, why ? why : "?");
+                it->done = 3;
+                it->fail_why = why ? strdup(why) : strdup("?");
+            } else {
+                /* Not certain: this one goes back too, first. */
+                it->done = 0;
+                memmove(again + first_back + 1, again + first_back, popped * sizeof *again);
+                again[first_back] = tag;
+                n_again++;
+            }
+            if (restart(f, why, 1) != 0) {
                 free(why);
                 mxt_outcome_clear(&out);
                 break;
@@ -614,8 +734,12 @@ static void run_batch(fuzz *f, item *items, size_t n)
         mxt_outcome_clear(&out);
     }
     free(again);
-    /* The disagreements of this batch, minimised one by one. */
+    /* The disagreements and failures of this batch, minimised one by one. */
     for (size_t i = 0; i < n && !g_stop; i++) {
+        if (items[i].done == 3) {
+            finding(f, &items[i], NULL);
+            continue;
+        }
         if (items[i].done != 2)
             continue;
         cJSON *ans = cJSON_DetachItemFromObjectCaseSensitive(items[i].expected, "x-adapter");
@@ -658,10 +782,13 @@ static void summary(fuzz *f, double secs)
     printf("\nmxtrust fuzz: %lu mutants in %.1f s (%.0f/s), seed %llu: %lu disagreement%s",
            f->mutants, secs, secs > 0 ? (double)f->mutants / secs : 0.0, f->o.seed,
            f->disagreements, f->disagreements == 1 ? "" : "s");
-    if (f->disagreements)
+    if (f->failures)
+        printf(", %lu adapter failure%s (crash, hang, garbage)", f->failures,
+               f->failures == 1 ? "" : "s");
+    if (f->disagreements || f->failures)
         printf(", %lu finding%s written to %s (%lu more of the same kind)", f->written,
                f->written == 1 ? "" : "s", f->o.out, f->dup_findings);
-    printf("%s\n", f->restarts ? "" : "");
+    printf("\n");
     if (f->restarts)
         printf("mxtrust fuzz: the adapter was restarted %d time%s\n", f->restarts,
                f->restarts == 1 ? "" : "s");
@@ -769,7 +896,7 @@ int cmd_fuzz(int argc, char **argv)
     if (shown && tty)
         fprintf(stderr, "\r\033[K");
     summary(&f, now_s() - t0);
-    rc = f.disagreements ? 1 : f.dead ? 1 : 0;
+    rc = f.disagreements || f.failures || f.dead ? 1 : 0;
     if (g_stop)
         rc = 128 + g_stop;
 done:

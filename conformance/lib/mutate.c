@@ -1453,8 +1453,11 @@ char *mxt_mutation_describe(const mxt_mutation *m)
     }
     if (m->arg) {
         buf_str(&x, " = ");
-        buf_add(&x, m->arg, strlen(m->arg) > 120 ? 120 : strlen(m->arg));
-        if (strlen(m->arg) > 120)
+        size_t n = strlen(m->arg), cut = n > 120 ? 120 : n;
+        while (cut < n && cut > 0 && ((unsigned char)m->arg[cut] & 0xc0) == 0x80)
+            cut--; /* never inside a UTF-8 sequence */
+        buf_add(&x, m->arg, cut);
+        if (cut < n)
             buf_str(&x, "...");
     }
     return buf_take(&x, NULL);

@@ -60,28 +60,57 @@ grep_out "^canonical_json "
 expect_rc 0 "$MXT_BIN" fuzz --adapter "$CORE" --seed 8 --time 1 --out "$T/f7" --quiet
 grep_out "seed 8: 0 disagreements"
 
-# 5. Declines are skipped, not findings; crashes are adapter errors and restarts.
+# 5. Declines are skipped, not findings; crashes are adapter failures: restarts, and findings
+#    blamed on the very mutant (requests in flight are re-sent one at a time after a failure).
 cat > "$T/flaky.py" <<'PY'
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m["type"] == "hello":
-        a = {"type": "hello", "protocol": 1, "implementation": {"name": "flaky", "version": "0"},
-             "operations": ["better_key"]}
-    else:
-        if m["input"].get("stored") is None:
-            sys.exit(3)          # crashes on an empty slot
-        a = {"type": "response", "id": m["id"], "unsupported": True, "why": "declined"}
-    print(json.dumps(a), flush=True)
+# Answers each burst of requests in one write at its end (as fast adapters do), so when it
+# crashes, the requests before the culprit in that burst are unanswered too.
+import json, os, sys
+pending = b""
+while True:
+    chunk = os.read(0, 65536)
+    if not chunk:
+        break
+    pending += chunk
+    *lines, pending = pending.split(b"\n")
+    out = []
+    for line in lines:
+        m = json.loads(line)
+        if m["type"] == "hello":
+            a = {"type": "hello", "protocol": 1, "implementation": {"name": "flaky", "version": "0"},
+                 "operations": ["better_key"]}
+        else:
+            if m["input"].get("stored") is None:
+                sys.exit(3)          # crashes on an empty slot
+            a = {"type": "response", "id": m["id"], "unsupported": True, "why": "declined"}
+        out.append(json.dumps(a) + "\n")
+    os.write(1, "".join(out).encode())
 PY
-expect_rc 0 "$MXT_BIN" fuzz --adapter "exec $PY $T/flaky.py" --family BK-BETTER --seed 5 \
+expect_rc 1 "$MXT_BIN" fuzz --adapter "exec $PY $T/flaky.py" --family BK-BETTER --seed 5 \
   --count 300 --max-restarts 1000 --out "$T/f8"
 line=$(grep '^better_key ' "$T/out") || fail "no better_key row"
 read -r _ tried agreed disagreed errors unsupported _ <<<"$line"
 [ "$agreed" = 0 ] && [ "$disagreed" = 0 ] || fail "declined mutants counted as compared: $line"
 [ "$errors" -gt 0 ] && [ "$unsupported" -gt 0 ] || fail "expected errors and declines: $line"
 grep_out "better_key_sequence .*not declared by the adapter"
+grep_out "0 disagreements, $errors adapter failures"
 grep -q "restarting the adapter" "$T/err" || fail "no restart reported"
+# Every failure is blamed on a mutant with an empty slot (the adapter's actual trigger), and the
+# finding written for it has that input.
+$PY - "$T/f8" <<'PY' || fail "a failure was blamed on an innocent mutant"
+import glob, json, sys
+files = glob.glob(sys.argv[1] + "/*.json")
+assert files, "no failure finding written"
+for f in files:
+    d = json.load(open(f))
+    assert "exited with status 3" in d["x-fuzz"]["adapter_failure"], f
+    assert d["vectors"][0]["input"]["stored"] is None, f
+PY
+grep -c "fuzz: fuzz-[0-9]* (.*exited with status 3" "$T/err" | grep -qx "$errors" || fail "each failure is reported once"
+for f in "$T"/f8/*.json; do
+  expect_rc 1 "$MXT_BIN" client --adapter "exec $PY $T/flaky.py" --vectors "$f"
+  expect_rc 0 "$MXT_BIN" client --adapter "$CORE" --vectors "$f"
+done
 
 # 6. Usage errors.
 expect_rc 2 "$MXT_BIN" fuzz --count 10
