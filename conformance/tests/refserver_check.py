@@ -445,6 +445,48 @@ def check_xs_signatures(s):
     want("ed25519:" + a.ssk.pk in sigs and "ed25519:" + a.dev in sigs, "Alice's device signatures hidden: %s" % sigs)
 
 
+def check_concurrent(s):
+    """BK-BETTER-004/009, BK-SRV-010 under concurrent clients: distinct sessions all stored, count
+    exact, and each contested session ends with the best of the keys raced for it."""
+    import random
+    import threading
+    tok = register(s, "conc")["access_token"]
+    v = new_version(s, tok)
+    ranks = [(False, 9, 6), (False, 10, 5), (True, 20, 0), (True, 3, 9), (True, 3, 2), (False, 0, 0)]
+    best = (True, 3, 2)
+    errors = []
+
+    def worker(w):
+        rnd = random.Random(w)
+        order = ranks[:]
+        rnd.shuffle(order)
+        for i in range(20):
+            st, b = s.call("PUT", K + "/!c/w%d_%d?version=%s" % (w, i, v), tok, kbd(i, 0, False))
+            if st != 200:
+                errors.append((st, b))
+        for i in range(3 * len(order)):             # every rank to each of the three sessions
+            r = order[i // 3]
+            st, b = s.call("PUT", K + "/!c/contested%d?version=%s" % (i % 3, v), tok, kbd(r[1], r[2], r[0]))
+            if st != 200:
+                errors.append((st, b))
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    want(not errors, "uploads failed: %s" % errors[:3])
+    st, b = s.call("GET", K + "?version=" + v, tok)
+    sessions = b["rooms"]["!c"]["sessions"]
+    want(len(sessions) == 83, "stored %d sessions, wanted 80 + 3" % len(sessions))
+    st, info = s.call("GET", "/_matrix/client/v3/room_keys/version/" + v, tok)
+    want(info["count"] == len(sessions), "count %s for %d stored keys" % (info["count"], len(sessions)))
+    for c in range(3):
+        k = sessions["contested%d" % c]
+        got = (k["is_verified"], k["first_message_index"], k["forwarded_count"])
+        want(got == best, "contested%d holds %s, the best raced key is %s" % (c, got, best))
+
+
 def check_robust(s):
     """BK-SRV-016 and beyond: malformed requests get a 4xx, never a 5xx, and the server keeps serving."""
     tok = register(s, "robust")["access_token"]
@@ -489,7 +531,7 @@ def check_robust(s):
 
 CHECKS = [check_accounts, check_versions, check_version_reuse, check_authdata, check_keys,
           check_wrong_version, check_better, check_etag_reject, check_xs_upload, check_xs_signatures,
-          check_robust]
+          check_concurrent, check_robust]
 
 
 def main():
