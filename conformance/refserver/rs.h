@@ -60,6 +60,7 @@ typedef struct {
     sqlite3    *db;
     const char *secret;       /* registration shared secret, NULL when disabled */
     const char *server_name;
+    int         log_requests;     /* one stderr line per request: method, path, status */
     struct { const char *sql; sqlite3_stmt *st; } cache[96];
     size_t      ncache;
 } rs_server;

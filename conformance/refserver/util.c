@@ -101,7 +101,7 @@ int rs_json_parse(rs_json *j, const uint8_t *in, size_t len)
         mxt_where where;
         mxt_status st = mxt_json_parse(in, len, j->tok, (uint32_t)cap, NULL, &j->doc, &where);
         if (st == MXT_OK) return 0;
-        if (st != MXT_E_TOKENS || cap > len + 2) { rs_json_free(j); return -1; }
+        if (st != MXT_E_TOKENS || cap >= len + 2) { rs_json_free(j); return -1; }
         cap = cap * 2 > len + 2 ? len + 2 : cap * 2;
     }
 }
