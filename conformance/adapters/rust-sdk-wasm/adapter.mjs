@@ -30,18 +30,34 @@ export async function init() {
 
 class Unsupported extends Error {}
 
+// An input the bindings cannot take (wasm-bindgen traps on a non-string where a string is
+// expected): the vector cannot be translated, which is an adapter error, not a decision.
+class BadInput extends Error {}
+
+function str(value, what) {
+  if (typeof value !== "string") throw new BadInput(`${what}: not a string`);
+  return value;
+}
+
 const KEY_SECTIONS = ["device_keys", "master_keys", "self_signing_keys", "user_signing_keys"];
 
 // A fresh machine for user_id/device_id that has seen keys_query (text) as its /keys/query answer.
 export async function machineWith(userId, deviceId, keysQuery) {
+  str(userId, "input.user_id");
+  str(deviceId, "input.device_id");
+  str(keysQuery, "input.keys_query");
   let parsed;
   try {
     parsed = JSON.parse(keysQuery);
   } catch (e) {
-    throw new Error(`input.keys_query: ${e.message}`);
+    throw new BadInput(`input.keys_query: ${e.message}`);
   }
+  if (!parsed || typeof parsed !== "object") throw new BadInput("input.keys_query: not an object");
   const users = new Set([userId]);
-  for (const section of KEY_SECTIONS) for (const u of Object.keys(parsed[section] || {})) users.add(u);
+  for (const section of KEY_SECTIONS) {
+    const byUser = parsed[section];
+    if (byUser && typeof byUser === "object") for (const u of Object.keys(byUser)) users.add(u);
+  }
   const m = await sdk.OlmMachine.initialize(new sdk.UserId(userId), new sdk.DeviceId(deviceId));
   await m.updateTrackedUsers([...users].map((u) => new sdk.UserId(u)));
   for (const r of await m.outgoingRequests()) {
@@ -69,12 +85,17 @@ function signatureKeyIds(authData, userId) {
 export async function backupTrust(inp) {
   const local = inp.local || {};
   const backup = inp.backup || {};
+  str(backup.auth_data, "input.backup.auth_data");
   let authData;
   try {
     authData = JSON.parse(backup.auth_data);
   } catch (e) {
     return { result: "error", message: `input.backup.auth_data: ${e.message}` };
   }
+  str(backup.algorithm, "input.backup.algorithm");
+  if (!Array.isArray(local.verified_devices || [])) throw new BadInput("input.local.verified_devices: not a list");
+  for (const d of local.verified_devices || []) str(d, "input.local.verified_devices[]");
+  if (local.private_key) str(local.private_key.key, "input.local.private_key.key");
   if (signatureKeyIds(authData, inp.user_id).includes(`ed25519:${inp.device_id}`)) {
     throw new Unsupported("auth_data is signed by the vector's current device, whose private key the " +
       "OlmMachine cannot import (it signs with its own generated account)");
@@ -118,6 +139,8 @@ async function crossSigningTrusted(m, userId, deviceId) {
 
 export async function deviceTrust(inp) {
   const target = inp.target || {};
+  str(target.user_id, "input.target.user_id");
+  str(target.device_id, "input.target.device_id");
   if (target.user_id === inp.user_id && target.device_id === inp.device_id) {
     throw new Unsupported("the target is the viewer's own device, whose keys are the OlmMachine's generated ones");
   }
@@ -143,15 +166,23 @@ export async function deviceTrust(inp) {
 }
 
 export function backupDecrypt(inp) {
+  str(inp.session_data, "input.session_data");
   let sd;
   try {
     sd = JSON.parse(inp.session_data);
   } catch (e) {
     return { result: "error", message: `input.session_data: ${e.message}` };
   }
+  // decryptV1 takes three strings: session_data without one of them cannot be decrypted at all
+  for (const member of ["ephemeral", "mac", "ciphertext"]) {
+    if (typeof (sd && sd[member]) !== "string") {
+      return { result: "reject", reason: `session_data.${member} is not a string`,
+        message: "decryptV1(ephemeral, mac, ciphertext) cannot be called: the key is not decrypted" };
+    }
+  }
   let key;
   try {
-    key = sdk.BackupDecryptionKey.fromBase64(inp.private_key);
+    key = sdk.BackupDecryptionKey.fromBase64(str(inp.private_key, "input.private_key"));
   } catch (e) {
     return { result: "reject", reason: "BackupDecryptionKey.fromBase64", message: String(e.message || e) };
   }
@@ -172,6 +203,7 @@ const BACKUP_ROOM = "!backup:example.org";
 const BACKUP_SESSION_ID = "mxtrust-session";
 
 export async function backedUpSession(inp) {
+  str(inp.json, "input.json");
   let data;
   try {
     data = JSON.parse(inp.json);
@@ -212,7 +244,8 @@ async function answer(msg) {
       body = await op(msg.input || {});
     } catch (e) {
       body = e instanceof Unsupported ? { unsupported: true, why: e.message }
-        : { result: "error", message: `library exception: ${String((e && e.message) || e).slice(0, 300)}` };
+        : e instanceof BadInput ? { result: "error", message: e.message }
+          : { result: "error", message: `exception: ${String((e && e.message) || e).slice(0, 300)}` };
     }
   }
   return { type: "response", id: msg.id, ...body };
