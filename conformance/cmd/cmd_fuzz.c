@@ -122,7 +122,7 @@ static int parse_options(int argc, char **argv, options *o)
             *str = v;
             continue;
         }
-        double d;
+        double d = 0;
         int bad;
         if (strcmp(a, "--seed") == 0) {
             char *end;

@@ -1,6 +1,8 @@
 /* The mutation engine of `mxtrust fuzz`: see mutate.h. */
 #include "mutate.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,10 @@ static void buf_add(buf *x, const char *s, size_t n)
 {
     if (x->oom)
         return;
+    if (n > PTRDIFF_MAX / 4 || x->n > PTRDIFF_MAX / 4) { /* no text gets near this */
+        x->oom = 1;
+        return;
+    }
     if (x->n + n + 1 > x->cap) {
         size_t cap = x->cap ? x->cap : 64;
         while (cap < x->n + n + 1)
@@ -224,8 +230,12 @@ static char *str_decode(const char *tok, size_t n, size_t *len)
     buf_add(&x, "", 0);
     for (size_t i = 1; i + 1 < n; i++) {
         char c = tok[i];
-        if (c != '\\') {
-            buf_add(&x, &c, 1);
+        if (c != '\\') { /* the run up to the next escape, at once */
+            size_t j = i;
+            while (j + 1 < n && tok[j] != '\\')
+                j++;
+            buf_add(&x, tok + i, j - i);
+            i = j - 1;
             continue;
         }
         if (i + 2 >= n)
@@ -268,6 +278,16 @@ static void str_encode(buf *x, const char *s, size_t n, size_t esc_at)
     buf_add(x, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (i != esc_at && c >= 0x20 && c != '"' && c != '\\') {
+            /* the run of bytes written as they are, at once */
+            size_t j = i;
+            while (j < n && j != esc_at && (unsigned char)s[j] >= 0x20 && s[j] != '"' &&
+                   s[j] != '\\')
+                j++;
+            buf_add(x, s + i, j - i);
+            i = j - 1;
+            continue;
+        }
         if (i == esc_at) {
             if (c == '/') {
                 buf_str(x, "\\/");
