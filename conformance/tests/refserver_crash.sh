@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Nothing lost, nothing half-done: a client uploads batches of 100 new sessions (each batch also
 # improves 10 keys of the batch before), the server is killed with SIGKILL in the middle of the
-# upload stream, restarted on the same database, and then:
+# upload stream, restarted on the same database (three times over), and after each restart:
 #   - every acknowledged batch is fully there (nothing acknowledged is lost),
 #   - each batch is there entirely or not at all, with its replacements (no half batch),
 #   - at most the one batch in flight beyond the acknowledged ones is there,
 #   - count equals the number of stored keys,
-#   - etag and count are the same across a further clean restart.
+#   - etag and count are the same across a further clean restart (at the end).
 source "$(dirname "$0")/refserver_lib.bash"
 DB="$T/db.sqlite"
 rs_start "$DB"
@@ -16,10 +16,10 @@ V=$(jget "$BODY" 'j["version"]')
 
 cat >"$T/uploader.py" <<'PY'
 import json, sys, urllib.request
-url, tok, v, acks = sys.argv[1:5]
+url, tok, v, acks, start = sys.argv[1:6]
 pad = "A" * 1500
 with open(acks, "w") as out:
-    for k in range(100000):
+    for k in range(int(start), 100000):
         sessions = {"b%d_%d" % (k, i): {"first_message_index": 10, "forwarded_count": 0,
                     "is_verified": False, "session_data": {"ciphertext": pad, "n": k}} for i in range(100)}
         if k > 0:
@@ -38,32 +38,10 @@ with open(acks, "w") as out:
         out.write("%d %d\n" % (k, body["count"]))
         out.flush()
 PY
-python3 "$T/uploader.py" "$RS_URL" "$TOK" "$V" "$T/acks" 2>"$T/uploader.err" &
-UP=$!
-for _ in $(seq 300); do                      # let some batches through first
-  [ -s "$T/acks" ] && [ "$(wc -l <"$T/acks")" -ge 5 ] && break
-  sleep 0.05
-done
-[ "$(wc -l <"$T/acks")" -ge 5 ] || fail "uploads did not start"
-sleep 0.$((RANDOM % 5 + 1))
-kill -KILL "$RS_PID"
-wait "$RS_PID" 2>/dev/null || true
-RS_PID=""
-wait "$UP" || true
-ACKED=$(wc -l <"$T/acks")
-echo "acknowledged batches before SIGKILL: $ACKED"
-
-rs_start "$DB"
-api GET "/_matrix/client/v3/room_keys/version/$V" "$TOK"
-[ "$CODE" = 200 ] || fail "backup gone after restart: $CODE $BODY"
-COUNT=$(jget "$BODY" 'j["count"]'); ETAG=$(jget "$BODY" 'j["etag"]')
-api GET "/_matrix/client/v3/room_keys/keys?version=$V" "$TOK"
-[ "$CODE" = 200 ] || fail "read after restart: $CODE"
-printf '%s' "$BODY" >"$T/keys.json"
-python3 - "$T/keys.json" "$ACKED" "$COUNT" <<'PY' || fail "inconsistent store after SIGKILL"
+cat >"$T/check.py" <<'PY'
 import json, sys
 keys = json.load(open(sys.argv[1]))["rooms"].get("!crash:localhost", {"sessions": {}})["sessions"]
-acked, count = int(sys.argv[2]), int(sys.argv[3])
+acked, count, start = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 batches = {}
 for sid, kbd in keys.items():
     k, i = map(int, sid[1:].split("_"))
@@ -78,10 +56,10 @@ if len(keys) != count:
     bad("count %d, stored keys %d" % (count, len(keys)))
 if stored != list(range(len(stored))):
     bad("batches stored are not a prefix: %s" % stored[:5])
-if len(stored) < acked:
-    bad("acknowledged batches lost: %d acknowledged, %d stored" % (acked, len(stored)))
-if len(stored) > acked + 1:
-    bad("more batches than acknowledged plus the one in flight: %d > %d + 1" % (len(stored), acked))
+if len(stored) < start + acked:
+    bad("acknowledged batches lost: %d + %d acknowledged, %d stored" % (start, acked, len(stored)))
+if len(stored) > start + acked + 1:
+    bad("more batches than acknowledged plus the one in flight: %d > %d + %d + 1" % (len(stored), start, acked))
 for k in stored:
     if len(batches[k]) != 100:
         bad("half batch %d: %d sessions" % (k, len(batches[k])))
@@ -91,9 +69,39 @@ for k in stored:
         if fmi != (1 if improved else 10):
             bad("batch %d session %d: index %s, replacement %s" % (k, i, fmi, "applied" if improved else "absent"))
             break
-print("stored batches: %d, keys: %d" % (len(stored), len(keys)))
+print(len(stored))
 sys.exit(0 if ok else 1)
 PY
+START=0
+for cycle in 1 2 3; do
+  rm -f "$T/acks"
+  python3 "$T/uploader.py" "$RS_URL" "$TOK" "$V" "$T/acks" "$START" 2>"$T/uploader.err" &
+  UP=$!
+  for _ in $(seq 300); do                      # let some batches through first
+    [ -s "$T/acks" ] && [ "$(wc -l <"$T/acks")" -ge 5 ] && break
+    sleep 0.05
+  done
+  [ "$(wc -l <"$T/acks")" -ge 5 ] || fail "uploads did not start"
+  sleep 0.$((RANDOM % 5 + 1))
+  kill -KILL "$RS_PID"
+  wait "$RS_PID" 2>/dev/null || true
+  RS_PID=""
+  wait "$UP" || true
+  ACKED=$(wc -l <"$T/acks")
+  echo "cycle $cycle: batches $START.., acknowledged before SIGKILL: $ACKED"
+
+  rs_start "$DB"
+  api GET "/_matrix/client/v3/room_keys/version/$V" "$TOK"
+  [ "$CODE" = 200 ] || fail "backup gone after restart: $CODE $BODY"
+  COUNT=$(jget "$BODY" 'j["count"]'); ETAG=$(jget "$BODY" 'j["etag"]')
+  api GET "/_matrix/client/v3/room_keys/keys?version=$V" "$TOK"
+  [ "$CODE" = 200 ] || fail "read after restart: $CODE"
+  printf '%s' "$BODY" >"$T/keys.json"
+  STORED=$(python3 "$T/check.py" "$T/keys.json" "$ACKED" "$COUNT" "$START") \
+    || { echo "$STORED"; fail "inconsistent store after SIGKILL (cycle $cycle)"; }
+  echo "cycle $cycle: $STORED batches stored, count $COUNT, etag $ETAG"
+  START=$STORED
+done
 rs_stop
 rs_start "$DB"
 api GET "/_matrix/client/v3/room_keys/version/$V" "$TOK"
