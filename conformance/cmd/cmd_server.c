@@ -209,7 +209,7 @@ int cmd_server(int argc, char **argv)
         mxt_report_set_rule_lookup(rule_statement);
 
     mxt_srv_config cfg = {o.url, o.tokens, o.n_tokens, o.secret, o.timeout_ms, o.max_429,
-                          o.max_wait_ms};
+                          o.max_wait_ms, &g_stop};
     char err[512];
     mxt_srv *s = mxt_srv_open(&cfg, err, sizeof err);
     if (!s) {
@@ -272,9 +272,17 @@ int cmd_server(int argc, char **argv)
             res->evidence = mxt_strfmt("%s", err);
         } else {
             mxt_srv_run(s, sc, &res->verdict, &res->evidence, &res->note);
+            if (g_stop) { /* stopped half-way: its verdict would be the interruption's */
+                free(res->evidence);
+                free(res->note);
+                res->note = NULL;
+                res->verdict = MXT_V_NOTRUN;
+                res->evidence = mxt_strfmt("not run: interrupted by signal %d", (int)g_stop);
+            }
         }
         res->ms = (now_s() - ts) * 1000.0;
-        mxt_outcome_set(&res->actual, mxt_verdict_name(res->verdict), NULL, NULL);
+        if (res->verdict != MXT_V_NOTRUN)
+            mxt_outcome_set(&res->actual, mxt_verdict_name(res->verdict), NULL, NULL);
         if (!o.quiet)
             fprintf(stderr, "mxtrust server: %-5s %s (%.0f ms)\n", mxt_verdict_name(res->verdict),
                     sc->id, res->ms);

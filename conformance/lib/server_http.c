@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "server_http.h"
 #include <curl/curl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct mxt_http {
     size_t         n_secrets;
     mxt_http_stats stats;
     long           retry_after_header;
+    const volatile sig_atomic_t *abort_flag;
 };
 
 static int g_curl_ready;
@@ -73,6 +75,18 @@ void mxt_http_secret(mxt_http *h, const char *secret)
     char *s = strdup(secret);
     if (s)
         h->secrets[h->n_secrets++] = s;
+}
+
+void mxt_http_abort_on(mxt_http *h, const volatile sig_atomic_t *flag)
+{
+    h->abort_flag = flag;
+}
+
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    const volatile sig_atomic_t *flag = ud;
+    return flag && *flag ? 1 : 0;
 }
 
 mxt_http_stats mxt_http_get_stats(const mxt_http *h)
@@ -145,11 +159,12 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-static void sleep_ms(long ms)
+static void sleep_ms(const mxt_http *h, long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
-    }
+    while (nanosleep(&ts, &ts) != 0)
+        if (h->abort_flag && *h->abort_flag)
+            break;
 }
 
 /* The request line for evidence: query strings may hold nothing secret here, but redact anyway. */
@@ -186,6 +201,11 @@ static int call_once(mxt_http *h, const char *method, const char *url, const cha
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h->retry_after_header);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    if (h->abort_flag) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)(uintptr_t)h->abort_flag);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
@@ -204,8 +224,12 @@ static int call_once(mxt_http *h, const char *method, const char *url, const cha
             snprintf(r->err, sizeof r->err, "no response within %ld ms", h->timeout_ms);
         else if (cc == CURLE_GOT_NOTHING)
             snprintf(r->err, sizeof r->err, "connection closed without a response");
+        else if (cc == CURLE_ABORTED_BY_CALLBACK)
+            snprintf(r->err, sizeof r->err, "interrupted");
         else if (cc == CURLE_WRITE_ERROR)
             snprintf(r->err, sizeof r->err, "response body larger than %u bytes", MAX_BODY);
+        else if (cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_WEIRD_SERVER_REPLY)
+            snprintf(r->err, sizeof r->err, "the answer is not HTTP (%s)", curl_easy_strerror(cc));
         else
             snprintf(r->err, sizeof r->err, "%s", curl_easy_strerror(cc));
         r->status = 0;
@@ -238,7 +262,7 @@ int mxt_http_call(mxt_http *h, const char *method, const char *path, const char 
                 free(ev);
             }
         }
-        if (rc != 0 || r->status != 429 || attempt >= h->max_429)
+        if (rc != 0 || r->status != 429 || attempt >= h->max_429 || (h->abort_flag && *h->abort_flag))
             break;
         /* BK-SRV-020: wait as told (retry_after_ms, else Retry-After, else 1 s), bounded. */
         long wait = 1000;
@@ -256,7 +280,7 @@ int mxt_http_call(mxt_http *h, const char *method, const char *path, const char 
         mxt_http_resp_free(r);
         memset(r->err, 0, sizeof r->err);
         r->status = 0;
-        sleep_ms(wait);
+        sleep_ms(h, wait);
         r->n429 = n429;
     }
     if (rc == 0 && r->status == 429)

@@ -6,6 +6,7 @@
 #ifndef MXT_SERVER_HTTP_H
 #define MXT_SERVER_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
@@ -25,6 +26,9 @@ typedef struct {
  * after a 429 answer; max_wait_ms bounds each wait. Returns NULL on failure. */
 mxt_http *mxt_http_open(const char *base, long timeout_ms, int max_429, long max_wait_ms);
 void mxt_http_close(mxt_http *h);
+
+/* A flag (set by a signal handler) that aborts the request in progress when it becomes non-zero. */
+void mxt_http_abort_on(mxt_http *h, const volatile sig_atomic_t *flag);
 
 /* Registers a credential: it is replaced by "<redacted>" in every evidence text. */
 void mxt_http_secret(mxt_http *h, const char *secret);

@@ -332,6 +332,8 @@ mxt_srv *mxt_srv_open(const mxt_srv_config *cfg, char *err, size_t cap)
         free(s);
         return NULL;
     }
+    if (cfg->stop)
+        mxt_http_abort_on(s->h, cfg->stop);
     if (cfg->shared_secret)
         mxt_http_secret(s->h, cfg->shared_secret);
     for (size_t i = 0; i < cfg->n_tokens; i++)

@@ -6,6 +6,7 @@
 #ifndef MXT_SERVER_SUITE_H
 #define MXT_SERVER_SUITE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "vecfile.h"
 
@@ -17,6 +18,7 @@ typedef struct {
     long               timeout_ms;    /* per request */
     int                max_429;       /* retries after 429 */
     long               max_wait_ms;   /* bound of one 429 wait */
+    const volatile sig_atomic_t *stop; /* non-zero (set by a signal handler): abort, or NULL */
 } mxt_srv_config;
 
 typedef struct mxt_srv mxt_srv;

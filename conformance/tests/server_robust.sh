@@ -30,7 +30,7 @@ took=$(( $(date +%s) - start ))
 [ "$took" -lt 120 ] || fail "the run took $took s"
 check_reports fake
 for ev in "-> 500: " "no response within 300 ms" "connection closed without a response" \
-          "<<garbage \\\\x00\\\\xff" "<redacted>"; do
+          "<<garbage \\\\x00\\\\xff" "<redacted>" "the answer is not HTTP"; do
   grep -qF -- "$ev" "$T/fake.json" || fail "no evidence of the kind: $ev"
 done
 grep_out "DOES NOT CONFORM: 0 passed, $N failed"
@@ -38,6 +38,20 @@ grep_out "DOES NOT CONFORM: 0 passed, $N failed"
 # the cross-signing scenarios met the closed connection and the wrong-shape JSON
 json_ids "$T/fake.json" | grep -q "^XS-" || fail "XS scenarios missing"
 grep -qF -- "-> 200: [1,2,3]" "$T/fake.json" || fail "no evidence of the wrong-shape answer"
+
+# interrupted (SIGINT) while a request hangs: the request is abandoned at once, the run stops,
+# exit 130, both reports complete (every scenario "not-run")
+"$MXT_BIN" server --url "$SERVER_URL" --registration-shared-secret "$SECRET" --timeout-ms 15000 \
+  --json "$T/int.json" --junit "$T/int.xml" >"$T/out" 2>"$T/err" &
+mx=$!
+sleep 1.5
+kill -INT "$mx"
+rc=0; start=$(date +%s); wait "$mx" || rc=$?
+[ "$rc" = 130 ] || fail "interrupted run: exit $rc, wanted 130"
+[ $(( $(date +%s) - start )) -lt 5 ] || fail "the hanging request was not abandoned on SIGINT"
+[ "$(count "$T/int.json" not-run)" = "$N" ] || fail "interrupted: every scenario should be not-run"
+[ "$(junit_ids "$T/int.xml" | wc -l)" = "$N" ] || fail "interrupted: JUnit report incomplete"
+grep_out "interrupted by signal 2"
 
 # nothing listening at all
 stop_server
