@@ -14,11 +14,14 @@
 //                   (its API cannot say whether a link is missing or bad: not_signed vs tampered)
 //   backup_decrypt  BackupDecryptionKey.fromBase64(...).decryptV1(ephemeral, mac, ciphertext)
 //   backed_up_session  OlmMachine.importBackedUpRoomKeys of the decrypted SessionData: imported or not
+//   trust_requirement  decryptRoomEvent under DecryptionSettings(TrustRequirement) of a real event
+//                   from a second machine, its sender data in the vector's state (scenario.mjs)
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
+import { STATES, build, decide, proof } from "./scenario.mjs";
 
 // The package's "exports" hide its package.json: read the installed copy's.
 export const VERSION = JSON.parse(readFileSync(new URL(
@@ -221,11 +224,54 @@ export async function backedUpSession(inp) {
   }
 }
 
+// trust_requirement: the receiver's decision on a real Megolm event whose sender data is in the
+// vector's state (scenario.mjs builds it with two machines; one scenario per state and process).
+const REQUIREMENTS = {
+  show_all: sdk.TrustRequirement.Untrusted,
+  cross_signed_or_legacy: sdk.TrustRequirement.CrossSignedOrLegacy,
+  cross_signed: sdk.TrustRequirement.CrossSigned,
+};
+const REFUSALS = new Set([sdk.DecryptionErrorCode.UnknownSenderDevice, sdk.DecryptionErrorCode.UnsignedSenderDevice,
+  sdk.DecryptionErrorCode.SenderIdentityVerificationViolation, sdk.DecryptionErrorCode.MismatchedSender]);
+const scenarios = new Map();
+
+export async function trustRequirement(inp) {
+  const requirement = REQUIREMENTS[str(inp.policy, "input.policy")];
+  if (requirement === undefined) {
+    throw new Unsupported(`policy ${inp.policy}: TrustRequirement has no such variant (Untrusted, CrossSignedOrLegacy, CrossSigned)`);
+  }
+  const state = str(inp.state, "input.state");
+  if (inp.legacy_session === true && state !== "insecure_source") {
+    throw new Unsupported("a legacy session (received before sender data was tracked) cannot be created through the public API");
+  }
+  if (inp.legacy_session !== true && state === "insecure_source") {
+    throw new Unsupported("an insecure source is reached here by importing the key, and an imported session is a legacy session");
+  }
+  if (!STATES.includes(state)) throw new BadInput(`input.state: unknown state ${state}`);
+  if (!scenarios.has(state)) {
+    scenarios.set(state, (async () => {
+      const sc = await build(state);
+      sc.miss = await proof(sc);
+      return sc;
+    })());
+  }
+  const sc = await scenarios.get(state);
+  if (sc.miss) {
+    throw new Unsupported(`the scenario for ${state} does not reach it in this library (receiver sees: ${sc.miss})` +
+      (state === "missing_device" ? "; the room-key message carries the sender's device keys (sender_device_keys)" : ""));
+  }
+  const d = await decide(sc, requirement);
+  if (d.decrypted) return { result: "decrypt", reason: `shield ${sdk.ShieldStateCode[d.shield.code] ?? "none"}` };
+  if (REFUSALS.has(d.code)) return { result: "refuse", reason: sdk.DecryptionErrorCode[d.code] };
+  return { result: "error", message: `the scenario's event did not decrypt: ${sdk.DecryptionErrorCode[d.code]} ${d.description}` };
+}
+
 export const OPS = {
   backup_trust: backupTrust,
   device_trust: deviceTrust,
   backup_decrypt: backupDecrypt,
   backed_up_session: backedUpSession,
+  trust_requirement: trustRequirement,
 };
 
 async function answer(msg) {
