@@ -16,6 +16,7 @@
 //   backed_up_session  OlmMachine.importBackedUpRoomKeys of the decrypted SessionData: imported or not
 //   trust_requirement  decryptRoomEvent under DecryptionSettings(TrustRequirement) of a real event
 //                   from a second machine, its sender data in the vector's state (scenario.mjs)
+//   shield          EncryptionInfo.shieldState(strict) of that event
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
@@ -235,18 +236,7 @@ const REFUSALS = new Set([sdk.DecryptionErrorCode.UnknownSenderDevice, sdk.Decry
   sdk.DecryptionErrorCode.SenderIdentityVerificationViolation, sdk.DecryptionErrorCode.MismatchedSender]);
 const scenarios = new Map();
 
-export async function trustRequirement(inp) {
-  const requirement = REQUIREMENTS[str(inp.policy, "input.policy")];
-  if (requirement === undefined) {
-    throw new Unsupported(`policy ${inp.policy}: TrustRequirement has no such variant (Untrusted, CrossSignedOrLegacy, CrossSigned)`);
-  }
-  const state = str(inp.state, "input.state");
-  if (inp.legacy_session === true && state !== "insecure_source") {
-    throw new Unsupported("a legacy session (received before sender data was tracked) cannot be created through the public API");
-  }
-  if (inp.legacy_session !== true && state === "insecure_source") {
-    throw new Unsupported("an insecure source is reached here by importing the key, and an imported session is a legacy session");
-  }
+async function scenarioFor(state) {
   if (!STATES.includes(state)) throw new BadInput(`input.state: unknown state ${state}`);
   if (!scenarios.has(state)) {
     scenarios.set(state, (async () => {
@@ -260,10 +250,45 @@ export async function trustRequirement(inp) {
     throw new Unsupported(`the scenario for ${state} does not reach it in this library (receiver sees: ${sc.miss})` +
       (state === "missing_device" ? "; the room-key message carries the sender's device keys (sender_device_keys)" : ""));
   }
+  return sc;
+}
+
+export async function trustRequirement(inp) {
+  const requirement = REQUIREMENTS[str(inp.policy, "input.policy")];
+  if (requirement === undefined) {
+    throw new Unsupported(`policy ${inp.policy}: TrustRequirement has no such variant (Untrusted, CrossSignedOrLegacy, CrossSigned)`);
+  }
+  const state = str(inp.state, "input.state");
+  if (inp.legacy_session === true && state !== "insecure_source") {
+    throw new Unsupported("a legacy session (received before sender data was tracked) cannot be created through the public API");
+  }
+  if (inp.legacy_session !== true && state === "insecure_source") {
+    throw new Unsupported("an insecure source is reached here by importing the key, and an imported session is a legacy session");
+  }
+  const sc = await scenarioFor(state);
   const d = await decide(sc, requirement);
   if (d.decrypted) return { result: "decrypt", reason: `shield ${sdk.ShieldStateCode[d.shield.code] ?? "none"}` };
   if (REFUSALS.has(d.code)) return { result: "refuse", reason: sdk.DecryptionErrorCode[d.code] };
   return { result: "error", message: `the scenario's event did not decrypt: ${sdk.DecryptionErrorCode[d.code]} ${d.description}` };
+}
+
+// shield: EncryptionInfo.shieldState(strict) of the decrypted event of the state's scenario.
+const COLORS = { [sdk.ShieldColor.None]: "none", [sdk.ShieldColor.Grey]: "grey", [sdk.ShieldColor.Red]: "red" };
+
+export async function shield(inp) {
+  const mode = str(inp.mode, "input.mode");
+  if (mode !== "strict" && mode !== "lax") throw new BadInput(`input.mode: ${mode}`);
+  const sc = await scenarioFor(str(inp.state, "input.state"));
+  const d = await decide(sc, sdk.TrustRequirement.Untrusted);
+  if (!d.decrypted) return { result: "error", message: `the scenario's event did not decrypt: ${sdk.DecryptionErrorCode[d.code]}` };
+  const sh = mode === "strict" ? d.shield : d.laxShield;
+  const out = { result: COLORS[sh.color] };
+  if (sh.code !== undefined) {
+    // the library's code in the vectors' spelling (UnverifiedIdentity -> UNVERIFIED_IDENTITY)
+    out.reason = sdk.ShieldStateCode[sh.code].replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+    out.message = sh.message;
+  }
+  return out;
 }
 
 export const OPS = {
@@ -272,6 +297,7 @@ export const OPS = {
   backup_decrypt: backupDecrypt,
   backed_up_session: backedUpSession,
   trust_requirement: trustRequirement,
+  shield,
 };
 
 async function answer(msg) {

@@ -163,7 +163,7 @@ export async function proof(sc) {
 export async function decide(sc, requirement) {
   try {
     const d = await sc.R.decryptRoomEvent(sc.event, sc.room, new sdk.DecryptionSettings(requirement));
-    return { decrypted: true, shield: d.shieldState(true) };
+    return { decrypted: true, shield: d.shieldState(true), laxShield: d.shieldState(false) };
   } catch (e) {
     if (e && typeof e.code === "number") return { decrypted: false, code: e.code, description: e.description };
     throw e;
