@@ -648,8 +648,35 @@ static void sc_etag(mxt_srv_t *t)
             "PUT a better key (lower index)");
     if (strcmp(e3, e1) == 0)
         srv_fail(t, "etag '%s' unchanged after the stored key was replaced (BK-SRV-011)", e3);
+    /* the other two levels: a batch where every entry loses, then one with a new session */
+    char e5[256] = "";
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddItemToObject(cJSON_AddObjectToObject(b, "sessions"), "S", kbd(rank(0, 7, 7), "worse"));
+    char *pr = path_keys(v, ROOM1, NULL);
+    put_json(t, u, pr, b, &r);
+    if (write_answer(t, &r, 1, e5, sizeof e5, "PUT /keys/{room} whose only entry loses") &&
+        strcmp(e5, e3) != 0)
+        srv_fail(t, "etag changed from '%s' to '%s' on a room batch that stored nothing "
+                    "(BK-BETTER-007)", e3, e5);
+    mxt_http_resp_free(&r);
+    cJSON_Delete(b);
+    free(pr);
+    b = cJSON_CreateObject();
+    cJSON *ss = cJSON_AddObjectToObject(
+        cJSON_AddObjectToObject(cJSON_AddObjectToObject(b, "rooms"), ROOM1), "sessions");
+    cJSON_AddItemToObject(ss, "S", kbd(rank(0, 7, 7), "worse"));
+    cJSON_AddItemToObject(ss, "S2", kbd(rank(0, 0, 0), "new"));
+    pr = path_keys(v, NULL, NULL);
+    put_json(t, u, pr, b, &r);
+    if (write_answer(t, &r, 2, e5, sizeof e5, "PUT /keys with a losing entry and a new session") &&
+        strcmp(e5, e3) == 0)
+        srv_fail(t, "etag '%s' unchanged after a batch inserted a key (BK-SRV-011)", e5);
+    mxt_http_resp_free(&r);
+    cJSON_Delete(b);
+    free(pr);
+    snprintf(e3, sizeof e3, "%s", e5);
     srv_req(t, u, "DELETE", pk, NULL, &r);
-    write_answer(t, &r, 0, e4, sizeof e4, "DELETE the key");
+    write_answer(t, &r, 1, e4, sizeof e4, "DELETE the key");
     mxt_http_resp_free(&r);
     if (strcmp(e4, e3) == 0)
         srv_fail(t, "etag '%s' unchanged after the key was deleted (BK-SRV-011)", e4);
@@ -1172,7 +1199,8 @@ static void sc_better_order(mxt_srv_t *t)
         }
         mxt_http_resp_free(&r);
     }
-    srv_note(t, "%d sessions (every triple of distinct grid keys in all six orders)", n);
+    srv_note(t, "%d sessions (every triple of distinct grid keys in all six orders; grid key i is "
+                "verified when i & 4, index 3 when i & 2 else 1, forwarded 3 when i & 1 else 1)", n);
     for (int k = 0; k < 3; k++)
         cJSON_Delete(step[k]);
     free(p);
@@ -1243,8 +1271,8 @@ const mxt_srv_scenario mxt_srv_bk_scenarios[] = {
      "empty room and backup reads, absent sessions and unknown versions 404, version parameter "
      "required", 1, 0, sc_keys_empty},
     {"BK-SRV-etag", "BK-SRV", R("BK-SRV-011", "BK-SRV-009", "BK-BETTER-007"),
-     "the etag changes exactly when the stored keys change (insert, replace, delete; not on a "
-     "rejected upload)", 1, 0, sc_etag},
+     "the etag changes exactly when the stored keys change (insert, replace, delete; not on "
+     "rejected uploads at the session, room or all-keys level)", 1, 0, sc_etag},
     {"BK-SRV-wrong-version", "BK-SRV", R("BK-SRV-008"),
      "writes to an old version are 403 M_WRONG_ROOM_KEYS_VERSION with current_version, to an "
      "unknown one 404 (all three levels)", 1, 0, sc_wrong_version},
