@@ -259,6 +259,9 @@ export async function trustRequirement(inp) {
     throw new Unsupported(`policy ${inp.policy}: TrustRequirement has no such variant (Untrusted, CrossSignedOrLegacy, CrossSigned)`);
   }
   const state = str(inp.state, "input.state");
+  if (inp.legacy_session !== undefined && typeof inp.legacy_session !== "boolean") {
+    throw new BadInput("input.legacy_session: not a boolean");
+  }
   if (inp.legacy_session === true && state !== "insecure_source") {
     throw new Unsupported("a legacy session (received before sender data was tracked) cannot be created through the public API");
   }
