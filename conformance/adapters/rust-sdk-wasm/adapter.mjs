@@ -17,12 +17,13 @@
 //   trust_requirement  decryptRoomEvent under DecryptionSettings(TrustRequirement) of a real event
 //                   from a second machine, its sender data in the vector's state (scenario.mjs)
 //   shield          EncryptionInfo.shieldState(strict) of that event
+//   room_key_recipient  what shareRoomKey sends a device (allDevices / identityBasedStrategy)
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
-import { STATES, build, decide, proof } from "./scenario.mjs";
+import { STATES, build, decide, proof, shareDecision } from "./scenario.mjs";
 
 // The package's "exports" hide its package.json: read the installed copy's.
 export const VERSION = JSON.parse(readFileSync(new URL(
@@ -294,6 +295,24 @@ export async function shield(inp) {
   return out;
 }
 
+// room_key_recipient: what OlmMachine.shareRoomKey sends the receiver's device, with
+// CollectStrategy.allDevices() or, excluding insecure devices, identityBasedStrategy().
+export async function roomKeyRecipient(inp) {
+  const flags = {};
+  for (const f of ["has_identity_keys", "cross_signed", "exclude_insecure_devices"]) {
+    if (typeof inp[f] !== "boolean") throw new BadInput(`input.${f}: not a boolean`);
+    flags[f] = inp[f];
+  }
+  const r = await shareDecision({ hasIdentityKeys: flags.has_identity_keys, crossSigned: flags.cross_signed,
+    excludeInsecure: flags.exclude_insecure_devices });
+  const facts = `device ${r.known ? (r.crossSignedByOwner ? "known, cross-signed by its owner" : "known, not cross-signed") : "not stored by the sender"}`;
+  const key = r.sent.find((m) => m.type === "m.room.encrypted");
+  if (key) return { result: "share", message: facts };
+  const withheld = r.sent.find((m) => m.type === "m.room_key.withheld");
+  if (withheld) return { result: "withhold", reason: String(withheld.content.code), message: facts };
+  return { result: "not_a_recipient", message: facts };
+}
+
 export const OPS = {
   backup_trust: backupTrust,
   device_trust: deviceTrust,
@@ -301,6 +320,7 @@ export const OPS = {
   backed_up_session: backedUpSession,
   trust_requirement: trustRequirement,
   shield,
+  room_key_recipient: roomKeyRecipient,
 };
 
 async function answer(msg) {

@@ -169,3 +169,42 @@ export async function decide(sc, requirement) {
     throw e;
   }
 }
+
+// Room-key recipients: does the sender share with, withhold from or skip the receiver's device?
+// `hasIdentityKeys` false serves the receiver's device without its keys; `crossSigned` has the
+// receiver sign its device with its own cross-signing keys before the sender queries them.
+export async function shareDecision({ hasIdentityKeys, crossSigned, excludeInsecure }) {
+  const S = await sdk.OlmMachine.initialize(uid(SENDER), did(SENDER_DEVICE));
+  const R = await sdk.OlmMachine.initialize(uid(RECEIVER), did(RECEIVER_DEVICE));
+  try {
+    // the sender is a cross-signed client (the identity-based strategy requires it)
+    const sUp = await serve(S);
+    await crossSign(S, SENDER, sUp.device_keys);
+    await serve(S);
+    const rUp = await serve(R);
+    let rKeys = { device: rUp.device_keys };
+    if (crossSigned) rKeys = await crossSign(R, RECEIVER, rUp.device_keys);
+    const device = JSON.parse(JSON.stringify(rKeys.device));
+    if (!hasIdentityKeys) device.keys = {};
+    await S.updateTrackedUsers([uid(RECEIVER)]);
+    await serve(S, keysQuery([{ user: RECEIVER, devices: [device], master: rKeys.master, selfSigning: rKeys.selfSigning }]));
+    const known = await S.getDevice(uid(RECEIVER), did(RECEIVER_DEVICE));
+    const claim = await S.getMissingSessions([uid(RECEIVER)]);
+    if (claim) {
+      const [otkId, otk] = Object.entries(rUp.one_time_keys)[0];
+      await S.markRequestAsSent(claim.id, claim.type, JSON.stringify({
+        one_time_keys: { [RECEIVER]: { [RECEIVER_DEVICE]: { [otkId]: otk } } }, failures: {} }));
+    }
+    const settings = new sdk.EncryptionSettings();
+    settings.sharingStrategy = excludeInsecure ? sdk.CollectStrategy.identityBasedStrategy() : sdk.CollectStrategy.allDevices();
+    const sent = [];
+    for (const req of await S.shareRoomKey(new sdk.RoomId(ROOM), [uid(RECEIVER)], settings)) {
+      const msg = ((JSON.parse(req.body).messages || {})[RECEIVER] || {})[RECEIVER_DEVICE];
+      if (msg) sent.push({ type: req.event_type, content: msg });
+    }
+    return { known: !!known, crossSignedByOwner: !!known && known.isCrossSignedByOwner(), sent };
+  } finally {
+    S.close();
+    R.close();
+  }
+}
