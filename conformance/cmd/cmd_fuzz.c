@@ -41,7 +41,7 @@ typedef struct {
     unsigned long long seed;
     long count;        /* -1: not given */
     double time_s;     /* 0: not given */
-    int steps, timeout_ms, max_restarts, window, max_findings, quiet;
+    int steps, timeout_ms, max_restarts, window, max_findings, reduce, quiet;
 } options;
 
 static void usage(FILE *f)
@@ -49,8 +49,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: mxtrust fuzz --adapter 'COMMAND ARGS' [--vectors DIR|FILE] [--family F]\n"
             "       [--rule ID] [--seed N] [--count N] [--time SECONDS] [--out DIR] [--steps N]\n"
-            "       [--max-findings N] [--timeout-ms N] [--max-restarts N] [--window N]\n"
-            "       [--adapter-log FILE] [--quiet]\n\n"
+            "       [--max-findings N] [--reduce N] [--timeout-ms N] [--max-restarts N]\n"
+            "       [--window N] [--adapter-log FILE] [--quiet]\n\n"
             "Mutates the inputs of valid vectors (signature bits, key order, escapes, number\n"
             "forms, members added inside or outside the signed part, usages, user and key IDs,\n"
             "devices and keys removed, keys swapped...), asks the built-in core for the expected\n"
@@ -64,6 +64,8 @@ static void usage(FILE *f)
             "  --out DIR         findings, one vector file each (default build/fuzz-findings)\n"
             "  --steps N         at most N edits per mutant (default 3)\n"
             "  --max-findings N  minimise and write at most N distinct findings (default 20)\n"
+            "  --reduce N        then try up to N removals of input members that do not\n"
+            "                    matter (default 200; 0: keep the input whole)\n"
             "  --timeout-ms N, --max-restarts N, --window N, --adapter-log FILE: as for client\n"
             "  --quiet           no progress; the summary only\n\n"
             "Exit status: 0 no disagreement, 1 disagreements found (or the adapter failed for\n"
@@ -92,6 +94,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->max_restarts = 5;
     o->window = 64;
     o->max_findings = 20;
+    o->reduce = 200;
     o->out = "build/fuzz-findings";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -109,7 +112,7 @@ static int parse_options(int argc, char **argv, options *o)
         else if (strcmp(a, "--seed") && strcmp(a, "--count") && strcmp(a, "--time") &&
                  strcmp(a, "--steps") && strcmp(a, "--timeout-ms") &&
                  strcmp(a, "--max-restarts") && strcmp(a, "--window") &&
-                 strcmp(a, "--max-findings")) {
+                 strcmp(a, "--max-findings") && strcmp(a, "--reduce")) {
             fprintf(stderr, "mxtrust fuzz: unknown option '%s'\n\n", a);
             return -1;
         }
@@ -144,6 +147,8 @@ static int parse_options(int argc, char **argv, options *o)
                 bad = (o->max_restarts = (int)d) < 0 || d > 1e6;
             else if (!bad && strcmp(a, "--window") == 0)
                 bad = (o->window = (int)d) < 1 || d > 4096;
+            else if (!bad && strcmp(a, "--reduce") == 0)
+                bad = (o->reduce = (int)d) < 0 || d > 1e6;
             else if (!bad)
                 bad = (o->max_findings = (int)d) < 0 || d > 1e6;
         }
@@ -414,6 +419,12 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
         return;
     /* A failure costs a restart per try: a smaller budget. */
     mxt_mutant_minimise(it->v->input, &it->mu, still_disagrees, &pc, failure ? 16 : 64);
+    size_t edits = it->mu.n;
+    /* Then the input itself shrinks (members and list entries that do not matter go). Not for
+     * failures: each try would cost a crash, and a crash may surface a request late. */
+    size_t reduced = failure ? 0
+                             : mxt_mutant_reduce(it->v->input, &it->mu, still_disagrees, &pc,
+                                                 (size_t)f->o.reduce);
     cJSON *input = mxt_mutant_apply(it->v->input, it->mu.m, it->mu.n, NULL, NULL);
     cJSON *exp = input ? core_expect(it->v->op, input) : NULL;
     /* The adapter's answer to the minimised input (the evidence in the file). */
@@ -462,8 +473,9 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     char sig[512];
     size_t off = (size_t)snprintf(sig, sizeof sig, "%s|", it->v->op);
     for (size_t i = 0; i < it->mu.n && off < sizeof sig; i++)
-        off += (size_t)snprintf(sig + off, sizeof sig - off, "%s,",
-                                mxt_mut_kind_name(it->mu.m[i].kind));
+        if (it->mu.m[i].kind != MXT_MUT_REDUCE)
+            off += (size_t)snprintf(sig + off, sizeof sig - off, "%s,",
+                                    mxt_mut_kind_name(it->mu.m[i].kind));
     const cJSON *er = cJSON_GetObjectItemCaseSensitive(exp, "result");
     if (off < sizeof sig)
         snprintf(sig + off, sizeof sig - off, "|%s|%s",
@@ -490,12 +502,12 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     cJSON_AddStringToObject(file, "family", it->v->family);
     cJSON_AddStringToObject(file, "generator", "mxtrust fuzz");
     char *notes = mxt_strfmt("%s found by mxtrust fuzz --seed %llu (mutant %lu of "
-                             "%s, %zu edit%s minimised to %zu); expected is the built-in core's "
-                             "decision; adapter: %s",
+                             "%s, %zu edit%s minimised to %zu, then %zu member%s removed from "
+                             "the input); expected is the built-in core's decision; adapter: %s",
                              failure ? "an adapter failure (crash, hang or garbage)"
                                      : "a disagreement",
                              f->o.seed, it->n, it->v->id, before, before == 1 ? "" : "s",
-                             it->mu.n, f->o.adapter);
+                             edits, reduced, reduced == 1 ? "" : "s", f->o.adapter);
     cJSON_AddStringToObject(file, "notes", notes ? notes : "");
     free(notes);
     cJSON_AddNumberToObject(file, "count", 1);
@@ -510,14 +522,22 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
         size_t cl = 0;
         char *acc = mxt_strfmt("mutant of %s:", it->v->id);
         for (size_t i = 0; acc && i < it->mu.n; i++) {
+            if (it->mu.m[i].kind == MXT_MUT_REDUCE)
+                continue;
             char *d = mxt_mutation_describe(&it->mu.m[i]);
             char *nx = mxt_strfmt("%s%s %s", acc, i ? ";" : "", d ? d : "?");
             free(d);
             free(acc);
             acc = nx;
         }
-        if (acc && it->mu.n == 0) {
+        if (acc && edits == 0) {
             char *nx = mxt_strfmt("%s no edit needed (the vector itself disagrees)", acc);
+            free(acc);
+            acc = nx;
+        }
+        if (acc && reduced) {
+            char *nx = mxt_strfmt("%s (and %zu input member%s that %s not matter removed)", acc,
+                                  reduced, reduced == 1 ? "" : "s", reduced == 1 ? "does" : "do");
             free(acc);
             acc = nx;
         }

@@ -32,7 +32,7 @@ size_t mxt_rng_below(mxt_rng *r, size_t n)
 static const char *const KIND_NAMES[MXT_MUT_COUNT_] = {
     "sig_bitflip", "b64_bitflip", "key_swap", "user_id", "key_id", "usage",
     "reorder", "escape", "number", "add_signed", "add_unsigned", "add_signature",
-    "remove", "duplicate", "string", "type", "bool", "whitespace", "splice",
+    "remove", "duplicate", "string", "type", "bool", "whitespace", "splice", "reduce",
 };
 
 static const char *const EDIT_NAMES[MXT_EDIT_COUNT_] = {
@@ -1532,4 +1532,74 @@ size_t mxt_mutant_minimise(const cJSON *input, mxt_mutant *mu, mxt_mut_pred pred
         }
     }
     return removed;
+}
+
+/* ---- reducing the input ------------------------------------------------------------------------ */
+
+static int mutant_push(mxt_mutant *mu, mxt_mut_kind k, mxt_edit_op e, const char *path)
+{
+    mxt_mutation *g = realloc(mu->m, (mu->n + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    mu->m = g;
+    memset(&mu->m[mu->n], 0, sizeof mu->m[0]);
+    if (!set_mut(&mu->m[mu->n], k, e, path, NULL, 0))
+        return -1;
+    mu->n++;
+    return 0;
+}
+
+static int tried_has(char **tried, size_t n, const char *path)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tried[i], path) == 0)
+            return 1;
+    return 0;
+}
+
+size_t mxt_mutant_reduce(const cJSON *input, mxt_mutant *mu, mxt_mut_pred pred, void *ctx,
+                         size_t budget)
+{
+    size_t kept = 0, calls = 0, ntried = 0;
+    char **tried = NULL;
+    while (calls < budget) {
+        /* The candidates of the text as it is now (paths of list elements move on removals). */
+        cJSON *now = mxt_mutant_apply(input, mu->m, mu->n, NULL, NULL);
+        char *text = now ? cJSON_PrintUnformatted(now) : NULL;
+        cJSON_Delete(now);
+        if (!text)
+            break;
+        cands cs = {0};
+        enumerate(&cs, text, strlen(text), "", 0, 0);
+        const cand *next = NULL;
+        for (size_t i = 0; i < cs.n && !next; i++)
+            if (eligible(&cs.c[i], MXT_MUT_REMOVE) && !tried_has(tried, ntried, cs.c[i].path))
+                next = &cs.c[i];
+        char *path = next ? strdup(next->path) : NULL;
+        cands_free(&cs);
+        if (!path)
+            break;
+        char **g = realloc(tried, (ntried + 1) * sizeof *g);
+        if (!g) {
+            free(path);
+            break;
+        }
+        tried = g;
+        tried[ntried++] = path;
+        if (mutant_push(mu, MXT_MUT_REDUCE, MXT_EDIT_REMOVE, path) != 0)
+            break;
+        cJSON *trial = mxt_mutant_apply(input, mu->m, mu->n, NULL, NULL);
+        calls++;
+        if (trial && pred(trial, ctx)) {
+            kept++;
+            /* The path now names the next element of a list (or nothing): it may be tried. */
+            free(tried[--ntried]);
+        } else
+            mxt_mutant_remove(mu, mu->n - 1);
+        cJSON_Delete(trial);
+    }
+    for (size_t i = 0; i < ntried; i++)
+        free(tried[i]);
+    free(tried);
+    return kept;
 }

@@ -44,6 +44,7 @@ typedef enum {
     MXT_MUT_BOOL,            /* a boolean flipped */
     MXT_MUT_WHITESPACE,      /* insignificant whitespace added around a value */
     MXT_MUT_SPLICE,          /* a member's value taken from another input of the operation */
+    MXT_MUT_REDUCE,          /* not generated: a member removed by mxt_mutant_reduce() */
     MXT_MUT_COUNT_
 } mxt_mut_kind;
 
@@ -124,5 +125,12 @@ typedef int (*mxt_mut_pred)(const cJSON *mutated_input, void *ctx);
  * pred holds for the whole mutant. */
 size_t mxt_mutant_minimise(const cJSON *input, mxt_mutant *mu, mxt_mut_pred pred, void *ctx,
                            size_t budget);
+
+/* Shrinks the input itself: tries removing members and elements inside the entered JSON texts
+ * (and elements of lists elsewhere), outermost first, each one at most once; a removal is kept
+ * (appended to mu as an MXT_MUT_REDUCE edit) when pred still holds. pred is called at most
+ * `budget` times. Returns the number of removals kept. */
+size_t mxt_mutant_reduce(const cJSON *input, mxt_mutant *mu, mxt_mut_pred pred, void *ctx,
+                         size_t budget);
 
 #endif

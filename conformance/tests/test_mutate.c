@@ -200,7 +200,10 @@ Test(mutate, every_kind_is_generated_on_the_vectors, .init = load, .fini = unloa
         mxt_mutant_free(&a);
     }
     for (int k = 0; k < MXT_MUT_COUNT_; k++)
-        cr_expect_gt(seen[k], 0u, "kind %s never generated", mxt_mut_kind_name((mxt_mut_kind)k));
+        if (k != MXT_MUT_REDUCE)
+            cr_expect_gt(seen[k], 0u, "kind %s never generated",
+                         mxt_mut_kind_name((mxt_mut_kind)k));
+    cr_expect_eq(seen[MXT_MUT_REDUCE], 0u, "reduce edits come from the reducer only");
 }
 
 Test(mutate, signature_bitflip_changes_one_bit)
@@ -350,5 +353,46 @@ Test(mutate, escape_and_whitespace_keep_the_meaning)
     }
     cr_expect_gt(checked, 20u);
     cJSON_Delete(want);
+    cJSON_Delete(in);
+}
+
+/* ---- the reducer ---- */
+
+static int pred_keeps_b(const cJSON *in, void *vctx)
+{
+    size_t *calls = vctx;
+    (*calls)++;
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(in, "json");
+    return cJSON_IsString(j) && strstr(j->valuestring, "\"b\":{\"keep\":1") != NULL;
+}
+
+Test(mutate, reducer_removes_what_does_not_matter)
+{
+    cJSON *in = cJSON_Parse("{\"json\":\"{\\\"a\\\":[1,2,{\\\"x\\\":3}],"
+                            "\\\"b\\\":{\\\"keep\\\":1,\\\"drop\\\":[4,5]},"
+                            "\\\"c\\\":\\\"s\\\"}\",\"n\":[7,8]}");
+    cr_assert_not_null(in);
+    mxt_mutant mu = {0};
+    size_t calls = 0;
+    size_t kept = mxt_mutant_reduce(in, &mu, pred_keeps_b, &calls, 100);
+    cJSON *out = mxt_mutant_apply(in, mu.m, mu.n, NULL, NULL);
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(out, "json");
+    cr_assert(cJSON_IsString(j));
+    /* a, c and b.drop go; b.keep stays; the outer list loses its elements too. */
+    cr_expect_str_eq(j->valuestring, "{\"b\":{\"keep\":1}}");
+    char *n = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(out, "n"));
+    cr_expect_str_eq(n, "[]");
+    free(n);
+    cr_expect_eq(kept, mu.n);
+    for (size_t i = 0; i < mu.n; i++)
+        cr_expect_eq(mu.m[i].kind, MXT_MUT_REDUCE);
+    cr_expect_leq(calls, 100u);
+    cJSON_Delete(out);
+    mxt_mutant_free(&mu);
+    /* The budget bounds the calls. */
+    calls = 0;
+    mxt_mutant_reduce(in, &mu, pred_keeps_b, &calls, 3);
+    cr_expect_eq(calls, 3u);
+    mxt_mutant_free(&mu);
     cJSON_Delete(in);
 }
