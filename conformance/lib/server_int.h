@@ -25,6 +25,7 @@ struct mxt_srv_t {
     mxt_srv                *s;
     const mxt_srv_scenario *sc;
     int                     failed, skipped;
+    int                     setup_error; /* no user could be had: the scenario did not run */
     srv_sb                  ev, note;
     srv_user                users[SRV_MAX_USERS];
     int                     n_users;

@@ -300,6 +300,8 @@ srv_user *srv_user_new(mxt_srv_t *t)
     mxt_http_secret(s->h, pw);
     t->n_users++;
     int rc = s->cfg.shared_secret ? register_shared_secret(t, u, name) : register_open(t, u, name);
+    if (rc != 0)
+        t->setup_error = 1;
     return rc == 0 ? u : NULL;
 }
 
@@ -390,7 +392,11 @@ void mxt_srv_run(mxt_srv *s, const mxt_srv_scenario *sc, mxt_verdict *verdict, c
         sb_add(&t.ev, "; ");
         sb_add(&t.ev, more);
     }
-    *verdict = t.failed ? MXT_V_FAIL : t.skipped ? MXT_V_SKIP : MXT_V_PASS;
+    /* a scenario whose users could not be registered did not test its rules: an error, not a fail */
+    *verdict = t.setup_error ? MXT_V_ERROR
+               : t.failed    ? MXT_V_FAIL
+               : t.skipped   ? MXT_V_SKIP
+                             : MXT_V_PASS;
     *evidence = t.ev.p ? mxt_http_redact(s->h, t.ev.p) : NULL;
     *note = t.note.p ? mxt_http_redact(s->h, t.note.p) : NULL;
     free(t.ev.p);

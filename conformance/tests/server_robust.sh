@@ -8,10 +8,10 @@ source "$(dirname "$0")/server_lib.bash"
 N=$("$MXT_BIN" server --list | grep -c '^[A-Z]')
 start_server "$T/fake" "$PY" "$FIX/fake_homeserver.py" --hang 20
 
-check_reports() { # NAME
+check_reports() { # NAME VERDICT: every scenario has VERDICT (fail; error when no user could be registered)
   [ "$(json_ids "$T/$1.json" | wc -l)" = "$N" ] || fail "$1: JSON report lacks scenarios"
   [ "$(junit_ids "$T/$1.xml" | wc -l)" = "$N" ] || fail "$1: JUnit report lacks scenarios"
-  [ "$(count "$T/$1.json" fail)" = "$N" ] || { verdicts "$T/$1.json"; fail "$1: every scenario must fail"; }
+  [ "$(count "$T/$1.json" "$2")" = "$N" ] || { verdicts "$T/$1.json"; fail "$1: every scenario must be $2"; }
   $PY - "$T/$1.json" <<'PY' || fail "$1: a failure without evidence"
 import json, sys
 for v in json.load(open(sys.argv[1]))["vectors"]:
@@ -28,7 +28,7 @@ expect_rc 1 "$MXT_BIN" server --url "$SERVER_URL" --registration-shared-secret "
   --timeout-ms 300 --json "$T/fake.json" --junit "$T/fake.xml"
 took=$(( $(date +%s) - start ))
 [ "$took" -lt 120 ] || fail "the run took $took s"
-check_reports fake
+check_reports fake fail
 for ev in "-> 500: " "no response within 300 ms" "connection closed without a response" \
           "<<garbage \\\\x00\\\\xff" "<redacted>" "the answer is not HTTP"; do
   grep -qF -- "$ev" "$T/fake.json" || fail "no evidence of the kind: $ev"
@@ -58,6 +58,7 @@ stop_server
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 expect_rc 1 "$MXT_BIN" server --url "http://127.0.0.1:$PORT" --registration-shared-secret "$SECRET" \
   --timeout-ms 300 --json "$T/closed.json" --junit "$T/closed.xml" --quiet
-check_reports closed
+check_reports closed error
 grep -q "Couldn't connect to server\|Connection refused" "$T/closed.json" || fail "connection refused evidence"
+grep -q "registration" "$T/closed.json" || fail "the evidence names the registration step"
 echo "server_robust: $N scenarios fail with evidence against a broken and an absent server (run: $took s)"
