@@ -18,6 +18,7 @@
 //                   from a second machine, its sender data in the vector's state (scenario.mjs)
 //   shield          EncryptionInfo.shieldState(strict) of that event
 //   room_key_recipient  what shareRoomKey sends a device (allDevices / identityBasedStrategy)
+//   restored_session_shareable  a key restored from backup in buildRoomKeyBundle: carried or withheld
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
@@ -295,6 +296,34 @@ export async function shield(inp) {
   return out;
 }
 
+// restored_session_shareable: import the decrypted SessionData from backup (as backed_up_session),
+// then OlmMachine.buildRoomKeyBundle for the room (the history-sharing bundle): the session among
+// its room_keys is `shareable`, among its withheld entries `not_shareable`.
+export async function restoredSessionShareable(inp) {
+  str(inp.json, "input.json");
+  let data;
+  try {
+    data = JSON.parse(inp.json);
+  } catch (e) {
+    return { result: "error", message: `input.json: ${e.message}` };
+  }
+  const m = await sdk.OlmMachine.initialize(new sdk.UserId("@mxtrust:example.org"), new sdk.DeviceId("MXTRUST"));
+  try {
+    const keys = new Map([[new sdk.RoomId(BACKUP_ROOM), new Map([[BACKUP_SESSION_ID, data]])]]);
+    const r = await m.importBackedUpRoomKeys(keys, () => {}, "1");
+    if (r.importedCount !== 1) return { result: "reject", reason: `importedCount=${r.importedCount} totalCount=${r.totalCount}` };
+    const bundle = await m.buildRoomKeyBundle(new sdk.RoomId(BACKUP_ROOM));
+    if (!bundle) return { result: "error", message: "buildRoomKeyBundle built no bundle for the imported session" };
+    const content = JSON.parse(new TextDecoder().decode(sdk.Attachment.decrypt(bundle)));
+    if ((content.room_keys || []).length) return { result: "shareable", reason: "in the bundle's room_keys" };
+    const w = (content.withheld || [])[0];
+    if (w) return { result: "not_shareable", reason: String(w.code), message: String(w.reason) };
+    return { result: "error", message: "the bundle neither carries nor withholds the session" };
+  } finally {
+    m.close();
+  }
+}
+
 // room_key_recipient: what OlmMachine.shareRoomKey sends the receiver's device, with
 // CollectStrategy.allDevices() or, excluding insecure devices, identityBasedStrategy().
 export async function roomKeyRecipient(inp) {
@@ -321,6 +350,7 @@ export const OPS = {
   trust_requirement: trustRequirement,
   shield,
   room_key_recipient: roomKeyRecipient,
+  restored_session_shareable: restoredSessionShareable,
 };
 
 async function answer(msg) {
