@@ -24,7 +24,7 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
-import { STATES, build, decide, proof, shareDecision } from "./scenario.mjs";
+import { STATES, build, decide, proof, release, shareDecision } from "./scenario.mjs";
 
 // The package's "exports" hide its package.json: read the installed copy's.
 export const VERSION = JSON.parse(readFileSync(new URL(
@@ -133,7 +133,7 @@ export async function backupTrust(inp) {
     if (notes.length) out.message = notes.join("; ");
     return out;
   } finally {
-    m.close();
+    release(m);
   }
 }
 
@@ -167,7 +167,7 @@ export async function deviceTrust(inp) {
     throw new Unsupported(`the library calls the chain broken (not cross-signing trusted, ${facts}); ` +
       "its API does not say whether a link is missing or bad (not_signed vs tampered)");
   } finally {
-    m.close();
+    release(m);
   }
 }
 
@@ -223,7 +223,7 @@ export async function backedUpSession(inp) {
     const counts = `importedCount=${r.importedCount} totalCount=${r.totalCount}`;
     return { result: r.importedCount === 1 ? "ok" : "reject", reason: counts };
   } finally {
-    m.close();
+    release(m);
   }
 }
 
@@ -320,7 +320,7 @@ export async function restoredSessionShareable(inp) {
     if (w) return { result: "not_shareable", reason: String(w.code), message: String(w.reason) };
     return { result: "error", message: "the bundle neither carries nor withholds the session" };
   } finally {
-    m.close();
+    release(m);
   }
 }
 
