@@ -35,6 +35,40 @@ static double now_s(void)
 
 static cJSON *g_rules;
 
+/* "known divergences (spec/rules.json): RULE: impl, impl; ..." for the rules of a failed scenario,
+ * or NULL when none of them records one. Heap string. */
+static char *divergences(const mxt_srv_scenario *sc)
+{
+    char buf[600];
+    size_t n = 0;
+    buf[0] = 0;
+    for (size_t k = 0; sc->rules[k]; k++) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(mxt_rules_find(g_rules, sc->rules[k]),
+                                                          "divergences");
+        char impls[200] = "";
+        size_t m = 0;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, d)
+        {
+            const char *impl = mxt_rules_str(e, "implementation");
+            if (!impl || strstr(impls, impl))
+                continue;
+            int w = snprintf(impls + m, sizeof impls - m, "%s%s", m ? ", " : "", impl);
+            if (w < 0 || (size_t)w >= sizeof impls - m)
+                break;
+            m += (size_t)w;
+        }
+        if (m == 0)
+            continue;
+        int w = snprintf(buf + n, sizeof buf - n, "%s%s: %s", n ? "; " : "", sc->rules[k], impls);
+        if (w < 0 || (size_t)w >= sizeof buf - n)
+            break;
+        n += (size_t)w;
+    }
+    return n ? mxt_strfmt("known divergences (spec/rules.json, `mxtrust explain ID`): %s", buf)
+             : NULL;
+}
+
 static const char *rule_statement(const char *id)
 {
     return mxt_rules_str(mxt_rules_find(g_rules, id), "statement");
@@ -283,6 +317,15 @@ int cmd_server(int argc, char **argv)
         res->ms = (now_s() - ts) * 1000.0;
         if (res->verdict != MXT_V_NOTRUN)
             mxt_outcome_set(&res->actual, mxt_verdict_name(res->verdict), NULL, NULL);
+        if (res->verdict == MXT_V_FAIL && g_rules) {
+            char *dv = divergences(sc);
+            if (dv) {
+                char *ev = mxt_strfmt("%s\n            %s", res->evidence ? res->evidence : "", dv);
+                free(res->evidence);
+                res->evidence = ev;
+                free(dv);
+            }
+        }
         if (!o.quiet)
             fprintf(stderr, "mxtrust server: %-5s %s (%.0f ms)\n", mxt_verdict_name(res->verdict),
                     sc->id, res->ms);
