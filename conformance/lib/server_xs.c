@@ -638,12 +638,80 @@ done:
     xs_free(&b);
 }
 
+/* XS-001/XS-002: malformed cross-signing keys are refused and not stored. */
+static void sc_key_shape(mxt_srv_t *t)
+{
+    xs_user a = {0};
+    if (!(a.u = srv_user_new(t)))
+        goto done;
+    const char *ua = a.u->user_id;
+    srv_key k, k2;
+    srv_keypair(&k);
+    srv_keypair(&k2);
+    uint8_t short16[16];
+    randombytes_buf(short16, sizeof short16);
+    char *sb = mxt_vg_b64(short16, sizeof short16);
+    for (int c = 0; c < 5; c++) {
+        cJSON *m = xs_key(ua, "master", &k);
+        cJSON *keys = cJSON_GetObjectItemCaseSensitive(m, "keys");
+        const char *what = "";
+        char kid[96];
+        switch (c) {
+        case 0:
+            cJSON_AddStringToObject(keys, k2.key_id, k2.pub);
+            what = "a master key with two public keys";
+            break;
+        case 1:
+            cJSON_DeleteItemFromObject(keys, k.key_id);
+            cJSON_AddStringToObject(keys, k.key_id, k2.pub);
+            what = "a master key whose key ID names another key";
+            break;
+        case 2:
+            cJSON_DeleteItemFromObject(m, "usage");
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "usage"), cJSON_CreateString("self_signing"));
+            what = "a master key whose usage lacks \"master\"";
+            break;
+        case 3:
+            cJSON_DeleteItemFromObject(keys, k.key_id);
+            snprintf(kid, sizeof kid, "ed25519:%s", sb ? sb : "");
+            cJSON_AddStringToObject(keys, kid, sb ? sb : "");
+            what = "a master key of 16 bytes";
+            break;
+        default:
+            cJSON_DeleteItemFromObject(m, "keys");
+            what = "a master key without keys";
+            break;
+        }
+        cJSON *body = cJSON_CreateObject();
+        cJSON_AddItemToObject(body, "master_key", m);
+        mxt_http_resp r;
+        xs_upload_signing(t, a.u, body, &r);
+        char step[160];
+        snprintf(step, sizeof step, "upload %s (XS-001/XS-002)", what);
+        srv_expect_4xx(t, &r, step);
+        mxt_http_resp_free(&r);
+        cJSON_Delete(body);
+    }
+    free(sb);
+    mxt_http_resp r;
+    if (xs_query(t, a.u, ua, &r, "query after the malformed uploads") &&
+        srv_at(r.json, SRV_PATH("master_keys", ua)))
+        srv_fail_resp(t, &r, "a malformed master key was stored");
+    mxt_http_resp_free(&r);
+    xs_cross(t, &a); /* the same user can still upload well-formed keys */
+done:
+    xs_free(&a);
+}
+
 #define R(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 const mxt_srv_scenario mxt_srv_xs_scenarios[] = {
     {"XS-upload-query", "XS", R("XS-013", "XS-017"),
      "cross-signing and device keys come back from /keys/query as uploaded; only the owner gets "
      "the user-signing key", 2, 1, sc_upload_query},
+    {"XS-key-shape", "XS", R("XS-001", "XS-002"),
+     "malformed master keys (two keys, key ID naming another key, usage without master, 16 bytes, "
+     "no keys) are refused with 4xx and not stored", 1, 1, sc_key_shape},
     {"XS-subkey-signature", "XS", R("XS-003"),
      "a self-signing key not signed by the master key is 400 M_INVALID_SIGNATURE; no master key at "
      "all is 400 M_MISSING_PARAM", 2, 1, sc_subkey_signature},
