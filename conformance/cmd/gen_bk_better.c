@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "gen.h"
+#include "gen_client.h"
 
 typedef struct {
     int verified, fmi, fc;
@@ -175,5 +176,6 @@ int gen_bk_better(mxt_vg_file *f)
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
             e |= sequence(f, all[i], all[j]);
+    e |= gen_client_bk_better(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

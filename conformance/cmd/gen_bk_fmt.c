@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include "gen.h"
+#include "gen_client.h"
 
 #define R(...) MXT_VG_LIST(__VA_ARGS__)
 
@@ -561,5 +562,6 @@ int gen_bk_fmt(mxt_vg_file *f)
     e |= recovery(f);
     e |= shapes(f);
     e |= session_key_format(f);
+    e |= gen_client_bk_fmt(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gen.h"
+#include "gen_client.h"
 #include "gen_ident.h"
 
 #define R(...) MXT_VG_LIST(__VA_ARGS__)
@@ -283,5 +284,6 @@ int gen_bk_trust(mxt_vg_file *f)
     int e = 0;
     for (int v = 1; v <= 3; v++)
         e |= scenarios(f, v);
+    e |= gen_client_bk_trust(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gen.h"
+#include "gen_client.h"
 #include "gen_ident.h"
 
 #define R(...) MXT_VG_LIST(__VA_ARGS__)
@@ -350,5 +351,6 @@ int gen_sd(mxt_vg_file *f)
     e |= display_policies(f);
     e |= recalculation(f);
     e |= merges(f);
+    e |= gen_client_sd(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

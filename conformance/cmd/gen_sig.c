@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "gen.h"
+#include "gen_client.h"
 #include "gen_ident.h"
 
 #define R(...) MXT_VG_LIST(__VA_ARGS__)
@@ -466,5 +467,6 @@ int gen_sig(mxt_vg_file *f)
         e |= mutations(f, &subjects[i]);
         cJSON_Delete(subjects[i].obj);
     }
+    e |= gen_client_sig(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

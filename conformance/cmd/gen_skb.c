@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include "gen.h"
+#include "gen_client.h"
 
 #define R(...) MXT_VG_LIST(__VA_ARGS__)
 #define PROPOSAL MXT_VG_LIST("proposal", "profile:seed-001")
@@ -372,5 +373,6 @@ int gen_skb(mxt_vg_file *f)
 {
     int e = seed001(f);
     e |= msc4048(f);
+    e |= gen_client_skb(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gen.h"
+#include "gen_client.h"
 #include "gen_ident.h"
 
 #define R(...) MXT_VG_LIST(__VA_ARGS__)
@@ -466,5 +467,6 @@ int gen_xs(mxt_vg_file *f)
         e |= own_device(f, v);
         e |= other_device(f, v);
     }
+    e |= gen_client_xs(f); /* client decisions (gen_client.c) */
     return e ? -1 : 0;
 }

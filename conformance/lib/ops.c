@@ -9,6 +9,7 @@
 #include "canon.h"
 #include "json.h"
 #include "ops_families.h"
+#include "ops_client.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -301,6 +302,22 @@ static const mxt_op OPS[] = {
     {"backed_up_session", op_backed_up_session, "shape of a decrypted backed-up session (BK-FMT-006/007)"},
     {"skb_session", op_skb_session, "seed-001 signed backup: is a backed-up key authenticated (SKB-002..005)"},
     {"skb_backup_mac", op_skb_backup_mac, "MSC4048 backup_mac: accept or ignore a backed-up key (SKB-009..013)"},
+    /* Client decisions (ops_client.c, core/client_flow.h) */
+    {"verify_user_allowed", op_verify_user_allowed, "may verification of a user proceed (SIG-008)"},
+    {"master_key_from_device", op_master_key_from_device, "trust migrated from a verified device to a master key (XS-016)"},
+    {"backup_key_metadata", op_backup_key_metadata, "metadata a client sends with a backed-up key (BK-BETTER-010)"},
+    {"backup_upload_answer", op_backup_upload_answer, "what a client does with an upload answer (BK-TRUST-009)"},
+    {"backup_create_signatures", op_backup_create_signatures, "signatures a creating client puts on auth_data (BK-TRUST-010)"},
+    {"backup_refetch", op_backup_refetch, "must trust be decided again after a re-fetch (BK-TRUST-013)"},
+    {"session_arrival", op_session_arrival, "how a Megolm session is taken in, by source (BK-TRUST-014, SD-001/007/017)"},
+    {"key_backup_preference", op_key_backup_preference, "the m.key_backup account data (BK-TRUST-015)"},
+    {"backup_secret_decode", op_backup_secret_decode, "the m.megolm_backup.v1 secret to the key (BK-FMT-011)"},
+    {"skb1_signing_secret", op_skb1_signing_secret, "seed-001: is a secret the backup signing key (SKB-001)"},
+    {"skb1_decide", op_skb1_decide, "seed-001: import decision over its facts, v1 mac included (SKB-006)"},
+    {"skb1_enable_signing", op_skb1_enable_signing, "seed-001: adding the signing key means a new version (SKB-007)"},
+    {"shield", op_shield, "shield colour and message of a verification state (SD-014)"},
+    {"room_key_recipient", op_room_key_recipient, "does a device receive room keys (SD-015)"},
+    {"restored_session_shareable", op_restored_session_shareable, "is a restored session shareable (SD-018)"},
     /* The identity operations (ops_identity.c) call mxt_sig_check: registered by themselves as soon
      * as core/signed_json.c is in the tree (MXT_HAVE_SIG_CHECK: a build that links another one).
      * Drop the guard once core/signed_json.c is committed. */
