@@ -324,6 +324,12 @@ static int still_disagrees(const cJSON *input, void *vctx)
     cJSON *exp = core_expect(c->op, input);
     if (!exp)
         return 0;
+    /* A failure is tried on a fresh process: an earlier request may have left it damaged (heap
+     * corruption shows up on a later free), and the finding must not depend on that. */
+    if (c->failure && restart(f, NULL, 0) != 0) {
+        cJSON_Delete(exp);
+        return 0;
+    }
     char id[96];
     snprintf(id, sizeof id, "%s-min%lu", c->id, f->min_calls++);
     mxt_outcome out;
@@ -432,7 +438,7 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     memset(&got, 0, sizeof got);
     char *why = NULL, *fail_why = NULL;
     int confirmed = 0;
-    if (exp && !f->dead) {
+    if (exp && !f->dead && (!failure || restart(f, NULL, 0) == 0)) {
         char rid[200];
         snprintf(rid, sizeof rid, "%s-confirm", id);
         mxt_adapter_rc rc = mxt_adapter_request(&f->a, rid, it->v->op, input, &got, &why);
@@ -560,8 +566,11 @@ static void finding(fuzz *f, item *it, const mxt_outcome *adapter_first)
     cJSON_AddNumberToObject(x, "mutant", (double)it->n);
     cJSON_AddItemToObject(x, "edits", mxt_mutant_to_json(&it->mu));
     cJSON_AddStringToObject(x, "adapter", f->o.adapter);
-    if (failure)
+    if (failure) {
         cJSON_AddStringToObject(x, "adapter_failure", fail_why ? fail_why : "?");
+        /* false: the fresh process did not fail on it (the damage came from earlier requests) */
+        cJSON_AddBoolToObject(x, "reproduced", confirmed);
+    }
     else
         cJSON_AddItemToObject(x, "adapter_outcome", mxt_outcome_to_json(&got));
     make_utf8(x);

@@ -104,6 +104,7 @@ assert files, "no failure finding written"
 for f in files:
     d = json.load(open(f))
     assert "exited with status 3" in d["x-fuzz"]["adapter_failure"], f
+    assert d["x-fuzz"]["reproduced"] is True, f
     assert d["vectors"][0]["input"]["stored"] is None, f
 PY
 grep -c "fuzz: fuzz-[0-9]* (.*exited with status 3" "$T/err" | grep -qx "$errors" || fail "each failure is reported once"
