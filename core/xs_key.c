@@ -182,8 +182,12 @@ static void observe_keys(const mxt_json_doc *doc, uint32_t k, mxt_xs_key_facts *
 
     st = mxt_json_str(doc, nt, name, sizeof name, &nlen);
     if (st == MXT_E_BUFFER_SMALL) {
-        /* A name longer than "ed25519:" + 43 characters cannot name a 43-character value. */
-        ided = 1;
+        /* A name longer than "ed25519:" + 43 characters cannot name a 43-character value, so
+         * id_matches stays 0; the buffer holds the name's first XS_NAME_CAP unescaped bytes
+         * (mxt_json_str fills it before reporting the length), enough to check the algorithm
+         * prefix, so that a long name without it is KEY_ALGORITHM (found by fuzz/fuzz_xs.c). */
+        if (bytes_eq(name, S_ED25519, XS_PREFIX_LEN) == 1)
+            ided = 1;
     } else if (st == MXT_OK && nlen >= XS_PREFIX_LEN && bytes_eq(name, S_ED25519, XS_PREFIX_LEN) == 1) {
         ided = 1;
         if (nlen - XS_PREFIX_LEN == vlen && bytes_eq(name + XS_PREFIX_LEN, value, vlen) == 1)

@@ -61,7 +61,8 @@ typedef struct {
     uint8_t  keys;            /* MXT_XSF_ABSENT, MXT_XSF_BAD_TYPE (not an object), else MXT_XSF_MATCH */
     uint32_t keys_len;        /* members of "keys" */
     uint8_t  value_string;    /* 1 if the (single) member's value is a string */
-    uint8_t  value_b64;       /* 1 if it decodes as strict base64 (and fits 32 bytes) */
+    uint8_t  value_b64;       /* 1 if it decodes as strict base64 (of any length; a value longer
+                                 than 64 bytes counts as base64 without being decoded) */
     uint32_t value_len;       /* its length in bytes (unescaped) */
     uint32_t decoded_len;     /* bytes it decodes to, when value_b64 */
     uint8_t  id_ed25519;      /* 1 if the member name starts with "ed25519:" */

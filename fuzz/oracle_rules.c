@@ -86,8 +86,8 @@ mxt_xsk_reason oxs_check_cjson(const cJSON *key, const char *user, size_t user_l
             f.value_len = (uint32_t)vl;
             /* Reporting choices of the core (core/xs_key.c), mirrored here: a value longer than
              * 64 bytes counts as base64 of the wrong length without being decoded; a well-formed
-             * value of another length is a length error (not a base64 one); a name longer than 64
-             * bytes counts as "ed25519:" with a mismatched ID. Acceptance is not affected. */
+             * value of another length is a length error (not a base64 one). Acceptance is not
+             * affected. */
             if (vl > 64) {
                 f.value_b64 = 1;
             } else if (ob64_decode((const uint8_t *)v, vl, 1, pk, sizeof pk, &dl) == 0) {
@@ -95,7 +95,7 @@ mxt_xsk_reason oxs_check_cjson(const cJSON *key, const char *user, size_t user_l
                 f.decoded_len = (uint32_t)dl;
             }
             if (vl <= 64) {
-                f.id_ed25519 = strlen(k->string) > 64 || strncmp(k->string, "ed25519:", 8) == 0;
+                f.id_ed25519 = strncmp(k->string, "ed25519:", 8) == 0;
                 f.id_matches = strncmp(k->string, "ed25519:", 8) == 0 && strcmp(k->string + 8, v) == 0;
             }
         }
