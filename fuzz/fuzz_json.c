@@ -5,7 +5,8 @@
  *  - the core accepts only what cJSON accepts; on the class both are meant to accept (oj_prescan:
  *    no duplicate keys, canonical integers in range, valid UTF-8, no raw controls, depth <= 64)
  *    the core accepts, and its canonical form equals the oracle printer's (oracle_json.c);
- *  - a rejection reports an offset within the input.
+ *  - a rejection reports an offset within the input; with fewer tokens than the document needs
+ *    the reader says E_TOKENS, with exactly enough it succeeds.
  */
 #include <string.h>
 #include "fuzz_common.h"
@@ -64,6 +65,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_doc(&doc);
         ORACLE(sn == MXT_OK || norm.max_depth != 0, "strict accepts, normalising refuses: %s",
                mxt_status_name(sn));
+    }
+
+    /* too few tokens: E_TOKENS (or an earlier error), never a write past the array */
+    if (s == MXT_OK && doc.count > 1) {
+        uint32_t need = doc.count, small = 1u + (uint32_t)(size % (need - 1u));
+        mxt_json_doc d2;
+        mxt_status st = mxt_json_parse(data, size, toks, small, NULL, &d2, &where);
+        ORACLE(st == MXT_E_TOKENS, "%u of %u tokens: %s", small, need, mxt_status_name(st));
+        st = mxt_json_parse(data, size, toks, need, NULL, &d2, &where);   /* exactly enough */
+        ORACLE(st == MXT_OK && d2.count == need, "exact token count: %s", mxt_status_name(st));
     }
 
     oj_scan scan = oj_prescan(data, size, MXT_JSON_DEFAULT_DEPTH);
