@@ -82,9 +82,9 @@ if (recoveryKey) {
 
 function answer(msg) {
   if (msg.type === "hello") {
-    const name = jsSdkVersion ? `another-json ${ANOTHER_JSON_VERSION} + matrix-js-sdk ${jsSdkVersion}` : "another-json";
+    const version = jsSdkVersion ? `${ANOTHER_JSON_VERSION}; matrix-js-sdk ${jsSdkVersion}` : ANOTHER_JSON_VERSION;
     return { type: "hello", protocol: 1,
-      implementation: { name, version: ANOTHER_JSON_VERSION },
+      implementation: { name: "another-json", version },
       operations: Object.keys(OPS) };
   }
   if (msg.type !== "request") return null;
