@@ -5,13 +5,70 @@
  * verdict, the reason, the deciding signature (it must satisfy the reason's predicate), the
  * divergence profiles, the creation plan and the check of a freshly signed auth_data. Law: adding
  * a signature never turns a trusted backup untrusted (no veto, BK-TRUST-006).
+ * Also the signed/authenticated backup decisions of MSC4048 (core/skb.c, SKB-002..014), which
+ * build on that decision: both profiles against oskb1/oskb2, exhaustively on the first run
+ * (480 and 270 fact combinations) and per input.
  */
 #include <string.h>
 #include "fuzz_common.h"
 #include "oracle.h"
 
+static void check_skb1(const mxt_skb1_facts *f)
+{
+    mxt_skb1_decision d = mxt_skb1_decide(f), w;
+    oskb1(f, &w);
+    ORACLE(d.accept == w.accept && d.authenticated == w.authenticated
+           && d.mac_relied_on == w.mac_relied_on && d.reason == w.reason,
+           "skb1 (%d,%d,%d,%d) vs (%d,%d,%d,%d)", d.accept, d.authenticated, d.mac_relied_on,
+           (int)d.reason, w.accept, w.authenticated, w.mac_relied_on, (int)w.reason);
+}
+
+static void check_skb2(const mxt_skb2_facts *f)
+{
+    mxt_skb2_decision d = mxt_skb2_decide(f), w;
+    oskb2(f, &w);
+    ORACLE(d.accept == w.accept && d.authenticated == w.authenticated && d.source == w.source
+           && d.reason == w.reason, "skb2 (%d,%d,%d,%d) vs (%d,%d,%d,%d)", d.accept,
+           d.authenticated, (int)d.source, (int)d.reason, w.accept, w.authenticated,
+           (int)w.source, (int)w.reason);
+    ORACLE(mxt_skb_source_from_field(f->unauthenticated) == oskb_source(f->unauthenticated), "source");
+    mxt_skb_unauth_field m = mxt_skb_migrate_unauthenticated(f->backup_mac, f->unauthenticated);
+    ORACLE(m == (f->backup_mac != MXT_SKB_MAC_VALID ? MXT_SKB_UNAUTH_LEGACY_V1 : f->unauthenticated),
+           "migration");
+}
+
+static mxt_skb1_facts skb1_of(unsigned k)
+{
+    mxt_skb1_facts f;
+    memset(&f, 0, sizeof f);
+    f.signing_key = (mxt_skb_signing_key_field)(k % 5u); k /= 5u;
+    f.auth_data_signature_trusted = k % 2u; k /= 2u;
+    f.authenticated = (mxt_skb_auth_flag)(k % 4u); k /= 4u;
+    f.signature = (mxt_sig_verdict)(k % 4u); k /= 4u;
+    f.mac = (mxt_skb_mac_check)(k % 3u);
+    return f;
+}
+
+static mxt_skb2_facts skb2_of(unsigned k)
+{
+    mxt_skb2_facts f;
+    memset(&f, 0, sizeof f);
+    f.backup_algorithm = (mxt_bkt_algorithm)(k % 3u); k /= 3u;
+    f.backup_mac = (mxt_skb_mac_check)(k % 3u); k /= 3u;
+    f.v1_mac = (mxt_skb_mac_check)(k % 3u); k /= 3u;
+    f.unauthenticated = (mxt_skb_unauth_field)(k % 5u); k /= 5u;
+    f.v1_keys_unauthenticated = k % 2u;
+    return f;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static int done;
+    if (!done) {
+        for (unsigned k = 0; k < 480u; k++) { mxt_skb1_facts f = skb1_of(k); check_skb1(&f); }
+        for (unsigned k = 0; k < 270u; k++) { mxt_skb2_facts f = skb2_of(k); check_skb2(&f); }
+        done = 1;
+    }
     fz_bytes b = { data, size, 0 };
     mxt_bkt_facts f;
     memset(&f, 0, sizeof f);
@@ -63,6 +120,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s[n].kind = (mxt_bkt_key_kind)((y >> 1) & 3u);
         s[n].verdict = (mxt_sig_verdict)((y >> 3) & 3u);
         ORACLE(mxt_bkt_decide(&f, s, n + 1).trusted, "an extra signature vetoed trust");
+    }
+    /* SKB-003: the signing key is usable only when trust rested on a signature */
+    ORACLE(mxt_skb1_auth_data_signature_trusted(&d)
+               == (d.trusted && (d.reason == MXT_BKT_TRUSTED_MASTER_SIGNATURE
+                                 || d.reason == MXT_BKT_TRUSTED_VERIFIED_DEVICE_SIGNATURE)),
+           "skb1 auth_data trust");
+    {
+        uint16_t k = (uint16_t)((fz_u8(&b) << 8) | fz_u8(&b));
+        mxt_skb1_facts f1 = skb1_of(k % 480u);
+        f1.auth_data_signature_trusted = mxt_skb1_auth_data_signature_trusted(&d);
+        check_skb1(&f1);
+        mxt_skb2_facts f2 = skb2_of(k % 270u);
+        f2.backup_algorithm = f.algorithm;
+        check_skb2(&f2);
     }
     for (int p = 0; p < 2; p++) {
         for (int h = 0; h < 2; h++) {

@@ -17,6 +17,7 @@
 #include "xs_key.h"
 #include "xs_trust.h"
 #include "bk_fmt.h"
+#include "skb.h"
 
 /* ---- oracle_b64.c: unpadded base64 (SIG-006) ---- */
 /* 0: decoded into out[0..*out_len); -1: not base64; -2: does not fit cap. */
@@ -66,6 +67,11 @@ mxt_verification_state osd_state(const mxt_sender_data *s, int imported, int sen
 bool osd_shows(mxt_sd_policy p, const mxt_sender_data *s);
 bool osd_event_allowed(mxt_sd_policy p, mxt_verification_state v, int legacy);
 mxt_merge_result osd_merge(mxt_ratchet_cmp r, const mxt_sender_data *o, const mxt_sender_data *f);
+
+/* SKB (MSC4048): seed 001 and final profiles */
+void oskb1(const mxt_skb1_facts *f, mxt_skb1_decision *d);
+mxt_skb_source oskb_source(mxt_skb_unauth_field u);
+void oskb2(const mxt_skb2_facts *f, mxt_skb2_decision *d);
 
 /* BK-FMT-003 on a cJSON tree: the member and problem mxt_bkf_session_data reports. */
 mxt_bkf_result obf_session_data(const cJSON *v);

@@ -333,3 +333,63 @@ mxt_bkf_result obf_session_data(const cJSON *v)
     if ((p = b64_member(v, "ciphertext", 0, 1)) != MXT_BKF_P_OK) { r.member = MXT_BKF_M_CIPHERTEXT; r.problem = p; return r; }
     return r;
 }
+
+/* ---- SKB (MSC4048): seed 001's signed backup and the final authenticated backup ---- */
+void oskb1(const mxt_skb1_facts *f, mxt_skb1_decision *d)
+{
+    bool present = f->signing_key == MXT_SKB_SK_STABLE || f->signing_key == MXT_SKB_SK_UNSTABLE_MSCXXXX
+                || f->signing_key == MXT_SKB_SK_UNSTABLE_MSC4048;
+    bool usable = present && f->auth_data_signature_trusted;
+    bool signed_ = usable && f->signature == MXT_SIG_VALID;
+    d->authenticated = signed_ && f->authenticated == MXT_SKB_FLAG_TRUE;
+    d->mac_relied_on = !signed_;
+    d->accept = signed_ || f->mac == MXT_SKB_MAC_VALID;
+    if (!present) d->reason = MXT_SKB1_NO_SIGNING_KEY;
+    else if (!f->auth_data_signature_trusted) d->reason = MXT_SKB1_SIGNING_KEY_NOT_TRUSTED;
+    else if (f->signature != MXT_SIG_VALID) d->reason = MXT_SKB1_SIGNATURE_NOT_VALID;
+    else d->reason = d->authenticated ? MXT_SKB1_AUTHENTICATED : MXT_SKB1_SIGNED_NOT_CLAIMED;
+}
+
+mxt_skb_source oskb_source(mxt_skb_unauth_field u)
+{
+    switch (u) {
+    case MXT_SKB_UNAUTH_ABSENT: return MXT_SKB_SRC_AUTHENTICATED;
+    case MXT_SKB_UNAUTH_LEGACY_V1: return MXT_SKB_SRC_LEGACY_V1;
+    case MXT_SKB_UNAUTH_FORWARDED_ROOM_KEY: return MXT_SKB_SRC_FORWARDED_ROOM_KEY;
+    default: return MXT_SKB_SRC_UNDEFINED;
+    }
+}
+
+void oskb2(const mxt_skb2_facts *f, mxt_skb2_decision *d)
+{
+    d->accept = false;
+    d->authenticated = false;
+    d->source = MXT_SKB_SRC_UNDEFINED;
+    if (f->backup_algorithm == MXT_BKT_ALG_V2) {
+        if (f->backup_mac == MXT_SKB_MAC_ABSENT) { d->reason = MXT_SKB2_IGNORED_MISSING_BACKUP_MAC; return; }
+        if (f->backup_mac != MXT_SKB_MAC_VALID) { d->reason = MXT_SKB2_IGNORED_INVALID_BACKUP_MAC; return; }
+    } else if (f->backup_algorithm == MXT_BKT_ALG_MEGOLM_V1) {
+        if (f->v1_mac != MXT_SKB_MAC_VALID) { d->reason = MXT_SKB2_IGNORED_V1_MAC; return; }
+    } else {
+        d->reason = MXT_SKB2_IGNORED_UNKNOWN_ALGORITHM;
+        return;
+    }
+    d->accept = true;
+    bool v1_unauth = f->backup_algorithm == MXT_BKT_ALG_MEGOLM_V1
+                  && (f->backup_mac != MXT_SKB_MAC_VALID || f->v1_keys_unauthenticated);
+    d->source = oskb_source(f->unauthenticated);
+    if (f->unauthenticated != MXT_SKB_UNAUTH_ABSENT) {
+        d->reason = v1_unauth ? (f->backup_mac != MXT_SKB_MAC_VALID ? MXT_SKB2_UNAUTHENTICATED_V1_NO_BACKUP_MAC
+                                                                    : MXT_SKB2_UNAUTHENTICATED_V1_POLICY)
+                              : MXT_SKB2_UNAUTHENTICATED_STATED;
+        return;
+    }
+    if (v1_unauth) {
+        d->source = MXT_SKB_SRC_LEGACY_V1;
+        d->reason = f->backup_mac != MXT_SKB_MAC_VALID ? MXT_SKB2_UNAUTHENTICATED_V1_NO_BACKUP_MAC
+                                                       : MXT_SKB2_UNAUTHENTICATED_V1_POLICY;
+        return;
+    }
+    d->authenticated = true;
+    d->reason = MXT_SKB2_AUTHENTICATED;
+}
