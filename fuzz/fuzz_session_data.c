@@ -4,7 +4,9 @@
  *  - every bk_fmt check runs on the input (as the root and as every object in it) and returns a
  *    well-formed (member, problem) pair; mxt_bkf_session_data equals the oracle's reading of the
  *    same document through cJSON (ephemeral 32, mac 8, ciphertext a non-zero multiple of 16
- *    bytes, lenient base64, in that order);
+ *    bytes, lenient base64, in that order); so do the algorithm, auth_data (and its public key)
+ *    and decrypted-SessionData checks on the root (obf_algorithm, obf_auth_data,
+ *    obf_session_plain);
  *  - a well-shaped session_data is decrypted with a fixed backup key: the result is a defined
  *    status, and a plaintext comes back only with an OK status;
  *  - round trip (one input in four): the input as plaintext, encrypted for the fixed key (both MAC modes), decrypts
@@ -106,6 +108,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ORACLE(got.member == want.member && got.problem == want.problem, "core %s/%s, oracle %s/%s",
            mxt_bkf_member_name(got.member), mxt_bkf_problem_name(got.problem),
            mxt_bkf_member_name(want.member), mxt_bkf_problem_name(want.problem));
+    struct { const char *name; mxt_bkf_result core, oracle; } more[3];
+    uint8_t pk2[32];
+    more[0].name = "algorithm";
+    mxt_bkf_algorithm(&doc, 0, &more[0].core); more[0].oracle = obf_algorithm(cj);
+    more[1].name = "auth_data";
+    mxt_bkf_auth_data(&doc, 0, pk2, &more[1].core); more[1].oracle = obf_auth_data(cj);
+    more[2].name = "session_plain";
+    mxt_bkf_session_plain(&doc, 0, &more[2].core); more[2].oracle = obf_session_plain(cj);
+    for (int i = 0; i < 3; i++)
+        ORACLE(more[i].core.member == more[i].oracle.member && more[i].core.problem == more[i].oracle.problem,
+               "%s: core %s/%s, oracle %s/%s", more[i].name, mxt_bkf_member_name(more[i].core.member),
+               mxt_bkf_problem_name(more[i].core.problem), mxt_bkf_member_name(more[i].oracle.member),
+               mxt_bkf_problem_name(more[i].oracle.problem));
+    if (more[1].core.member == MXT_BKF_M_NONE) {     /* the public key is the decoded value */
+        const char *s = cJSON_GetObjectItemCaseSensitive(cj, "public_key")->valuestring;
+        uint8_t want[256];
+        size_t wl = 0;
+        ORACLE(ob64_decode((const uint8_t *)s, strlen(s), 0, want, sizeof want, &wl) == 0 && wl == 32
+               && memcmp(want, pk2, 32) == 0, "auth_data public key");
+    }
     if (got.member == MXT_BKF_M_NONE) {
         size_t el = 0, cl = 0, ml = 0;
         uint8_t *eph = b64_member(cj, "ephemeral", &el), *ct = b64_member(cj, "ciphertext", &cl),

@@ -75,5 +75,9 @@ void oskb2(const mxt_skb2_facts *f, mxt_skb2_decision *d);
 
 /* BK-FMT-003 on a cJSON tree: the member and problem mxt_bkf_session_data reports. */
 mxt_bkf_result obf_session_data(const cJSON *v);
+/* BK-FMT-013, -001, -006/007 on a cJSON tree */
+mxt_bkf_result obf_algorithm(const cJSON *v);
+mxt_bkf_result obf_auth_data(const cJSON *v);
+mxt_bkf_result obf_session_plain(const cJSON *v);
 
 #endif

@@ -393,3 +393,75 @@ void oskb2(const mxt_skb2_facts *f, mxt_skb2_decision *d)
     d->authenticated = true;
     d->reason = MXT_SKB2_AUTHENTICATED;
 }
+
+/* ---- BK-FMT-001/006/007/013 on a cJSON tree, in the order core/bk_fmt.h documents ---- */
+static mxt_bkf_problem fixed_b64(const cJSON *m, size_t want)
+{
+    if (!m) return MXT_BKF_P_MISSING;
+    if (!cJSON_IsString(m)) return MXT_BKF_P_WRONG_TYPE;
+    size_t n = strlen(m->valuestring), len = 0;
+    if (n > 256) return MXT_BKF_P_LENGTH;         /* the core's choice, see fuzz/ORACLES.md */
+    uint8_t buf[256];
+    if (ob64_decode((const uint8_t *)m->valuestring, n, 0, buf, sizeof buf, &len) != 0)
+        return MXT_BKF_P_BASE64;
+    return len == want ? MXT_BKF_P_OK : MXT_BKF_P_LENGTH;
+}
+
+mxt_bkf_result obf_algorithm(const cJSON *v)
+{
+    mxt_bkf_result r = { MXT_BKF_M_NONE, MXT_BKF_P_OK };
+    if (!cJSON_IsString(v)) { r.member = MXT_BKF_M_ALGORITHM; r.problem = MXT_BKF_P_WRONG_TYPE; }
+    else if (strcmp(v->valuestring, "m.megolm_backup.v1.curve25519-aes-sha2") != 0) {
+        r.member = MXT_BKF_M_ALGORITHM; r.problem = MXT_BKF_P_VALUE;
+    }
+    return r;
+}
+
+mxt_bkf_result obf_auth_data(const cJSON *v)
+{
+    mxt_bkf_result r = { MXT_BKF_M_NONE, MXT_BKF_P_OK };
+    if (!cJSON_IsObject(v)) { r.member = MXT_BKF_M_ROOT; r.problem = MXT_BKF_P_WRONG_TYPE; return r; }
+    mxt_bkf_problem p = fixed_b64(cJSON_GetObjectItemCaseSensitive(v, "public_key"), 32);
+    if (p != MXT_BKF_P_OK) { r.member = MXT_BKF_M_PUBLIC_KEY; r.problem = p; return r; }
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(v, "signatures");
+    if (s && !cJSON_IsObject(s)) { r.member = MXT_BKF_M_SIGNATURES; r.problem = MXT_BKF_P_WRONG_TYPE; }
+    return r;
+}
+
+mxt_bkf_result obf_session_plain(const cJSON *v)
+{
+    mxt_bkf_result r = { MXT_BKF_M_NONE, MXT_BKF_P_OK };
+#define FAIL(m, p) do { r.member = (m); r.problem = (p); return r; } while (0)
+    if (!cJSON_IsObject(v)) FAIL(MXT_BKF_M_ROOT, MXT_BKF_P_WRONG_TYPE);
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(v, "algorithm");
+    if (!a) FAIL(MXT_BKF_M_SESSION_ALGORITHM, MXT_BKF_P_MISSING);
+    if (!cJSON_IsString(a)) FAIL(MXT_BKF_M_SESSION_ALGORITHM, MXT_BKF_P_WRONG_TYPE);
+    if (strcmp(a->valuestring, "m.megolm.v1.aes-sha2") != 0) FAIL(MXT_BKF_M_SESSION_ALGORITHM, MXT_BKF_P_VALUE);
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "forwarding_curve25519_key_chain");
+    if (!c) FAIL(MXT_BKF_M_FORWARDING_CHAIN, MXT_BKF_P_MISSING);
+    if (!cJSON_IsArray(c)) FAIL(MXT_BKF_M_FORWARDING_CHAIN, MXT_BKF_P_WRONG_TYPE);
+    for (const cJSON *e = c->child; e; e = e->next)
+        if (!cJSON_IsString(e)) FAIL(MXT_BKF_M_FORWARDING_CHAIN, MXT_BKF_P_WRONG_TYPE);
+    const cJSON *sk = cJSON_GetObjectItemCaseSensitive(v, "sender_key");
+    if (!sk) FAIL(MXT_BKF_M_SENDER_KEY, MXT_BKF_P_MISSING);
+    if (!cJSON_IsString(sk)) FAIL(MXT_BKF_M_SENDER_KEY, MXT_BKF_P_WRONG_TYPE);
+    const cJSON *ck = cJSON_GetObjectItemCaseSensitive(v, "sender_claimed_keys");
+    if (!ck) FAIL(MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_MISSING);
+    if (!cJSON_IsObject(ck)) FAIL(MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
+    const cJSON *ed = cJSON_GetObjectItemCaseSensitive(ck, "ed25519");
+    if (!ed) FAIL(MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_MISSING);
+    if (!cJSON_IsString(ed)) FAIL(MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_WRONG_TYPE);
+    const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "session_key");
+    mxt_bkf_problem p = fixed_b64(key, MXT_BKF_SESSION_KEY_LEN);
+    if (p != MXT_BKF_P_OK) FAIL(MXT_BKF_M_SESSION_KEY, p);
+    {
+        uint8_t buf[256];
+        size_t len = 0;
+        ob64_decode((const uint8_t *)key->valuestring, strlen(key->valuestring), 0, buf, sizeof buf, &len);
+        if (buf[0] != MXT_BKF_EXPORT_VERSION) FAIL(MXT_BKF_M_SESSION_KEY, MXT_BKF_P_VALUE);
+    }
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(v, "shared_history");
+    if (sh && !cJSON_IsBool(sh)) FAIL(MXT_BKF_M_SHARED_HISTORY, MXT_BKF_P_WRONG_TYPE);
+#undef FAIL
+    return r;
+}
