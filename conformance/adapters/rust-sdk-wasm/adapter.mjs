@@ -19,12 +19,13 @@
 //   shield          EncryptionInfo.shieldState(strict) of that event
 //   room_key_recipient  what shareRoomKey sends a device (allDevices / identityBasedStrategy)
 //   restored_session_shareable  a key restored from backup in buildRoomKeyBundle: carried or withheld
+//   verification_state  the verification level the two shield modes of a scenario's event name
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as sdk from "@matrix-org/matrix-sdk-crypto-wasm";
-import { STATES, build, decide, proof, release, shareDecision } from "./scenario.mjs";
+import { STATES, build, decide, proof, release, senderFacts, shareDecision } from "./scenario.mjs";
 
 // The package's "exports" hide its package.json: read the installed copy's.
 export const VERSION = JSON.parse(readFileSync(new URL(
@@ -296,6 +297,64 @@ export async function shield(inp) {
   return out;
 }
 
+// verification_state: the sender data kind is set up as a scenario (its premise checked on the
+// receiver's own view), then the library's verification state is read from the decrypted
+// event's two shield modes: strict tells verified from not, lax names the level of the rest.
+const KINDS = {
+  device_info: { state: "unsigned_device", holds: (f) => f.device && !f.crossSigned && !f.identity },
+  sender_unverified: { state: "unverified_identity", holds: (f) => f.identity && !f.verified && !f.violation && f.crossSigned },
+  sender_verified: { state: "verified", holds: (f) => f.verified && f.trusted },
+  verification_violation: { state: "verification_violation", holds: (f) => f.violation },
+  unknown_device: { state: "missing_device", holds: (f) => !f.device },
+};
+const LAX_STATES = {
+  [sdk.ShieldStateCode.AuthenticityNotGuaranteed]: "insecure_source",
+  [sdk.ShieldStateCode.UnknownDevice]: "missing_device",
+  [sdk.ShieldStateCode.UnsignedDevice]: "unsigned_device",
+  [sdk.ShieldStateCode.VerificationViolation]: "verification_violation",
+  [sdk.ShieldStateCode.MismatchedSender]: "mismatched_sender",
+};
+const variants = new Map();
+
+export async function verificationState(inp) {
+  const sd = inp.sender_data;
+  if (!sd || typeof sd !== "object") throw new BadInput("input.sender_data: not an object");
+  const kind = KINDS[str(sd.kind, "input.sender_data.kind")];
+  if (!kind) throw new BadInput(`input.sender_data.kind: unknown kind ${sd.kind}`);
+  for (const f of ["legacy_session", "owner_check_failed"]) {
+    if (typeof sd[f] !== "boolean") throw new BadInput(`input.sender_data.${f}: not a boolean`);
+  }
+  for (const f of ["imported", "sender_matches"]) {
+    if (typeof inp[f] !== "boolean") throw new BadInput(`input.${f}: not a boolean`);
+  }
+  if (sd.owner_check_failed) throw new Unsupported("a failed owner check cannot be produced through the public API");
+  if (inp.imported !== (sd.kind === "unknown_device") || inp.imported !== sd.legacy_session) {
+    throw new Unsupported("this premise cannot be built: an imported session (importExportedRoomKeys) is treated " +
+      "as a legacy session of unknown origin (decrypted under CrossSignedOrLegacy, shield AuthenticityNotGuaranteed), " +
+      "and a session received over Olm never is one (the room-key message carries the sender's device keys)");
+  }
+  const key = `${sd.kind}/${inp.imported}/${inp.sender_matches}`;
+  if (!variants.has(key)) {
+    variants.set(key, (async () => {
+      const sc = await build(kind.state, { imported: inp.imported, otherSender: !inp.sender_matches });
+      const f = await senderFacts(sc);
+      sc.miss = kind.holds(f) ? null : `receiver sees ${JSON.stringify(f)}`;
+      return sc;
+    })());
+  }
+  const sc = await variants.get(key);
+  if (sc.miss) throw new Unsupported(`the scenario for sender data ${sd.kind} does not reach it (${sc.miss})`);
+  const d = await decide(sc, sdk.TrustRequirement.Untrusted);
+  if (!d.decrypted) return { result: "error", message: `the scenario's event did not decrypt: ${sdk.DecryptionErrorCode[d.code]}` };
+  const strict = d.shield.code === undefined ? "none" : sdk.ShieldStateCode[d.shield.code];
+  const lax = d.laxShield.code === undefined ? "none" : sdk.ShieldStateCode[d.laxShield.code];
+  const reason = `strict ${strict}, lax ${lax}`;
+  if (d.shield.color === sdk.ShieldColor.None) return { result: "verified", reason };
+  if (d.laxShield.code === undefined) return { result: "unverified_identity", reason };
+  const state = LAX_STATES[d.laxShield.code];
+  return state ? { result: state, reason } : { result: "error", message: `unknown shield code: ${reason}` };
+}
+
 // restored_session_shareable: import the decrypted SessionData from backup (as backed_up_session),
 // then OlmMachine.buildRoomKeyBundle for the room (the history-sharing bundle): the session among
 // its room_keys is `shareable`, among its withheld entries `not_shareable`.
@@ -351,6 +410,7 @@ export const OPS = {
   shield,
   room_key_recipient: roomKeyRecipient,
   restored_session_shareable: restoredSessionShareable,
+  verification_state: verificationState,
 };
 
 async function answer(msg) {

@@ -69,8 +69,12 @@ function keysQuery(entries) {
 export const STATES = ["verified", "verification_violation", "unverified_identity", "unsigned_device",
   "missing_device", "insecure_source", "mismatched_sender"];
 
-// Builds the receiver machine and an encrypted event whose sender data is in `state`.
-export async function build(state) {
+// Builds the receiver machine and an encrypted event whose sender data is in `state`. `opts` can
+// deliver the key by import instead of Olm (`imported`) and have the event claim another sender
+// (`otherSender`) on top of the identity setup of any state.
+export async function build(state, opts = {}) {
+  const imported = opts.imported ?? state === "insecure_source";
+  const otherSender = opts.otherSender ?? state === "mismatched_sender";
   if (!STATES.includes(state)) throw new Error(`no scenario for state ${state}`);
   const S = await sdk.OlmMachine.initialize(uid(SENDER), did(SENDER_DEVICE));
   const R = await sdk.OlmMachine.initialize(uid(RECEIVER), did(RECEIVER_DEVICE));
@@ -129,7 +133,7 @@ export async function build(state) {
   const content = await S.encryptRoomEvent(new sdk.RoomId(ROOM), "m.room.message",
     JSON.stringify({ msgtype: "m.text", body: "mxtrust" }));
 
-  if (state === "insecure_source") {
+  if (imported) {
     await R.importExportedRoomKeys(await S.exportRoomKeys(() => true), () => {});
   } else {
     const events = [];
@@ -143,8 +147,18 @@ export async function build(state) {
   }
   release(S);
   const event = JSON.stringify({ event_id: "$mxtrust", origin_server_ts: 1, room_id: ROOM,
-    sender: state === "mismatched_sender" ? OTHER : SENDER, type: "m.room.encrypted", content: JSON.parse(content) });
+    sender: otherSender ? OTHER : SENDER, type: "m.room.encrypted", content: JSON.parse(content) });
   return { R, state, event, room: new sdk.RoomId(ROOM) };
+}
+
+// What the receiver knows of the sender (its own view, through the public API).
+export async function senderFacts(sc) {
+  const id = await sc.R.getIdentity(uid(SENDER));
+  const dev = await sc.R.getDevice(uid(SENDER), did(SENDER_DEVICE));
+  return {
+    identity: !!id, verified: !!id && id.isVerified(), violation: !!id && id.hasVerificationViolation(),
+    device: !!dev, crossSigned: !!dev && dev.isCrossSignedByOwner(), trusted: !!dev && dev.isCrossSigningTrusted(),
+  };
 }
 
 // Does the receiver see the state the scenario was built for? null if so, else what it sees.
