@@ -43,6 +43,18 @@ mxt_bk_rank mxt_cf_backup_metadata(bool device_verified, uint32_t first_known_in
     return r;
 }
 
+mxt_cf_metadata_check mxt_cf_backup_metadata_check(const mxt_bk_rank *sent, bool device_verified,
+                                                   uint32_t first_known_index, uint32_t chain_len)
+{
+    if (sent->is_verified != device_verified)
+        return MXT_CF_MD_IS_VERIFIED;
+    if (sent->first_message_index != first_known_index)
+        return MXT_CF_MD_FIRST_MESSAGE_INDEX;
+    if (sent->forwarded_count != chain_len)
+        return MXT_CF_MD_FORWARDED_COUNT;
+    return MXT_CF_MD_CORRECT;
+}
+
 mxt_cf_upload_action mxt_cf_upload_answer(uint32_t status, mxt_cf_errcode err,
                                           bool has_retry_after)
 {

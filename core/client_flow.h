@@ -79,6 +79,33 @@ mxt_cf_mk_action mxt_cf_master_from_device(bool signed_by_verified_device, bool 
 mxt_bk_rank mxt_cf_backup_metadata(bool device_verified, uint32_t first_known_index,
                                    uint32_t chain_len);
 
+/* BK-BETTER-010: does metadata `sent` with a backed-up key describe the session? The first
+ * field that does not is named. */
+/*@
+  requires \valid_read(sent);
+  assigns \nothing;
+  ensures \result == MXT_CF_MD_CORRECT
+          <==> bkb010_metadata(*sent, device_verified, first_known_index, chain_len);
+  behavior correct:
+    assumes bkb010_metadata(*sent, device_verified, first_known_index, chain_len);
+    ensures \result == MXT_CF_MD_CORRECT;
+  behavior is_verified:
+    assumes !((sent->is_verified != 0) <==> (device_verified != 0));
+    ensures \result == MXT_CF_MD_IS_VERIFIED;
+  behavior first_message_index:
+    assumes (sent->is_verified != 0) <==> (device_verified != 0);
+    assumes sent->first_message_index != first_known_index;
+    ensures \result == MXT_CF_MD_FIRST_MESSAGE_INDEX;
+  behavior forwarded_count:
+    assumes (sent->is_verified != 0) <==> (device_verified != 0);
+    assumes sent->first_message_index == first_known_index && sent->forwarded_count != chain_len;
+    ensures \result == MXT_CF_MD_FORWARDED_COUNT;
+  complete behaviors;
+  disjoint behaviors;
+*/
+mxt_cf_metadata_check mxt_cf_backup_metadata_check(const mxt_bk_rank *sent, bool device_verified,
+                                                   uint32_t first_known_index, uint32_t chain_len);
+
 /* BK-TRUST-009: what to do with the answer to PUT /room_keys/keys. */
 /*@
   requires MXT_CF_ERR_NONE <= err <= MXT_CF_ERR_OTHER;

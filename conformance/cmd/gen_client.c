@@ -300,6 +300,65 @@ static cJSON *rank(int v, double idx, double fc)
     return o;
 }
 
+/* The session facts of one case as an input object (chain of `chain` generated keys). */
+static cJSON *session_facts(int verified, double index, int chain)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddBoolToObject(in, "device_verified", verified);
+    cJSON_AddNumberToObject(in, "first_known_index", index);
+    cJSON *c = cJSON_AddArrayToObject(in, "forwarding_curve25519_key_chain");
+    for (int k = 0; k < chain; k++) {
+        uint8_t pk[32], sk[32];
+        char name[64];
+        snprintf(name, sizeof name, "bkb010:fwd:%d", k);
+        mxt_vg_x25519(name, pk, sk);
+        char *b = mxt_vg_b64(pk, 32);
+        cJSON_AddItemToArray(c, cJSON_CreateString(b));
+        free(b);
+    }
+    return in;
+}
+
+/* BK-BETTER-010 as a check of what a client sent: correct, or the first wrong field. */
+static int metadata_checks(mxt_vg_file *f)
+{
+    static const struct {
+        const char *slug;
+        int verified;
+        double index;
+        int chain;
+        int s_verified;
+        double s_index, s_count;
+        const char *reason, *comment;
+        int rust_sdk;
+    } cases[] = {
+        {"check-correct", 1, 5, 0, 1, 5, 0, NULL, "verified direct key, all three fields right", 0},
+        {"check-correct-forwarded", 0, 9, 2, 0, 9, 2, NULL, "twice-forwarded key, all right", 0},
+        {"check-verified-sent-false", 1, 0, 0, 0, 0, 0, "IS_VERIFIED",
+         "the device was verified but is_verified false was sent (rust-sdk always sends false)", 1},
+        {"check-unverified-sent-true", 0, 0, 0, 1, 0, 0, "IS_VERIFIED",
+         "is_verified true for a key from a device this device never verified", 0},
+        {"check-index-zero", 0, 40, 0, 0, 0, 0, "FIRST_MESSAGE_INDEX",
+         "the session is known from index 40, but 0 was claimed (it would win over better keys)", 0},
+        {"check-count-imported", 0, 3, 3, 0, 3, 1, "FORWARDED_COUNT",
+         "forwarded three times, but forwarded_count 1 (imported = 1) was sent", 1},
+        {"check-count-zero", 0, 3, 1, 0, 3, 0, "FORWARDED_COUNT",
+         "forwarded once, but forwarded_count 0 was sent", 0},
+    };
+    int e = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *in = session_facts(cases[i].verified, cases[i].index, cases[i].chain);
+        cJSON_AddItemToObject(in, "sent", rank(cases[i].s_verified, cases[i].s_index, cases[i].s_count));
+        char slug[64];
+        snprintf(slug, sizeof slug, "metadata-%s", cases[i].slug);
+        e |= mxt_vg_add(f, slug, R("BK-BETTER-010"), cases[i].comment,
+                        cases[i].rust_sdk ? FL("divergence:rust-sdk") : NULL,
+                        "backup_key_metadata_check", in,
+                        mxt_vg_expect(cases[i].reason ? "wrong" : "correct", cases[i].reason));
+    }
+    return e;
+}
+
 int gen_client_bk_better(mxt_vg_file *f)
 {
     static const struct {
@@ -318,19 +377,7 @@ int gen_client_bk_better(mxt_vg_file *f)
     };
     int e = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cJSON *in = cJSON_CreateObject();
-        cJSON_AddBoolToObject(in, "device_verified", cases[i].verified);
-        cJSON_AddNumberToObject(in, "first_known_index", cases[i].index);
-        cJSON *chain = cJSON_AddArrayToObject(in, "forwarding_curve25519_key_chain");
-        for (int k = 0; k < cases[i].chain; k++) {
-            uint8_t pk[32], sk[32];
-            char name[64];
-            snprintf(name, sizeof name, "bkb010:fwd:%d", k);
-            mxt_vg_x25519(name, pk, sk);
-            char *b = mxt_vg_b64(pk, 32);
-            cJSON_AddItemToArray(chain, cJSON_CreateString(b));
-            free(b);
-        }
+        cJSON *in = session_facts(cases[i].verified, cases[i].index, cases[i].chain);
         char slug[64], comment[200];
         snprintf(slug, sizeof slug, "metadata-%s", cases[i].slug);
         snprintf(comment, sizeof comment, "%s: is_verified %s, first_message_index %.0f, "
@@ -341,6 +388,7 @@ int gen_client_bk_better(mxt_vg_file *f)
         e |= mxt_vg_add(f, slug, R("BK-BETTER-010"), comment, flags, "backup_key_metadata", in,
                         outcome("ok", NULL, rank(cases[i].verified, cases[i].index, cases[i].chain)));
     }
+    e |= metadata_checks(f);
     return e;
 }
 

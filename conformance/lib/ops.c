@@ -306,6 +306,7 @@ static const mxt_op OPS[] = {
     {"verify_user_allowed", op_verify_user_allowed, "may verification of a user proceed (SIG-008)"},
     {"master_key_from_device", op_master_key_from_device, "trust migrated from a verified device to a master key (XS-016)"},
     {"backup_key_metadata", op_backup_key_metadata, "metadata a client sends with a backed-up key (BK-BETTER-010)"},
+    {"backup_key_metadata_check", op_backup_key_metadata_check, "does sent metadata describe the session (BK-BETTER-010)"},
     {"backup_upload_answer", op_backup_upload_answer, "what a client does with an upload answer (BK-TRUST-009)"},
     {"backup_create_signatures", op_backup_create_signatures, "signatures a creating client puts on auth_data (BK-TRUST-010)"},
     {"backup_refetch", op_backup_refetch, "must trust be decided again after a re-fetch (BK-TRUST-013)"},

@@ -166,23 +166,30 @@ void op_master_key_from_device(const cJSON *input, mxt_outcome *out)
 
 /* ---- BK-BETTER-010 --------------------------------------------------------------------------- */
 
+/* The session facts of BK-BETTER-010: 0, or -1 with out set. */
+static int session_facts(const cJSON *input, int *verified, uint32_t *index, uint32_t *chain_len,
+                         mxt_outcome *out)
+{
+    if ((*verified = req_bool(input, "input", "device_verified", out)) < 0)
+        return -1;
+    long long idx = u32_member(input, "first_known_index");
+    if (idx < 0)
+        return mxt_op_error(out, "input.first_known_index: not an unsigned 32-bit integer");
+    const cJSON *chain = cJSON_GetObjectItemCaseSensitive(input, "forwarding_curve25519_key_chain");
+    if (!cJSON_IsArray(chain))
+        return mxt_op_error(out, "input.forwarding_curve25519_key_chain: not an array");
+    *index = (uint32_t)idx;
+    *chain_len = (uint32_t)cJSON_GetArraySize(chain);
+    return 0;
+}
+
 void op_backup_key_metadata(const cJSON *input, mxt_outcome *out)
 {
-    int v = req_bool(input, "input", "device_verified", out);
-    if (v < 0)
+    int v;
+    uint32_t idx, n;
+    if (session_facts(input, &v, &idx, &n, out) != 0)
         return;
-    long long idx = u32_member(input, "first_known_index");
-    if (idx < 0) {
-        mxt_op_error(out, "input.first_known_index: not an unsigned 32-bit integer");
-        return;
-    }
-    const cJSON *chain = cJSON_GetObjectItemCaseSensitive(input, "forwarding_curve25519_key_chain");
-    if (!cJSON_IsArray(chain)) {
-        mxt_op_error(out, "input.forwarding_curve25519_key_chain: not an array");
-        return;
-    }
-    int n = cJSON_GetArraySize(chain);
-    mxt_bk_rank r = mxt_cf_backup_metadata(v, (uint32_t)idx, (uint32_t)n);
+    mxt_bk_rank r = mxt_cf_backup_metadata(v, idx, n);
     if (mxt_outcome_set(out, "ok", NULL, NULL) != 0)
         return;
     cJSON *o = cJSON_CreateObject();
@@ -190,6 +197,29 @@ void op_backup_key_metadata(const cJSON *input, mxt_outcome *out)
     cJSON_AddNumberToObject(o, "first_message_index", r.first_message_index);
     cJSON_AddNumberToObject(o, "forwarded_count", r.forwarded_count);
     out->output = o;
+}
+
+void op_backup_key_metadata_check(const cJSON *input, mxt_outcome *out)
+{
+    int v;
+    uint32_t idx, n;
+    if (session_facts(input, &v, &idx, &n, out) != 0)
+        return;
+    const cJSON *sent = cJSON_GetObjectItemCaseSensitive(input, "sent");
+    const cJSON *iv = cJSON_GetObjectItemCaseSensitive(sent, "is_verified");
+    long long fmi = u32_member(sent, "first_message_index"), fc = u32_member(sent, "forwarded_count");
+    if (!cJSON_IsObject(sent) || !cJSON_IsBool(iv) || fmi < 0 || fc < 0) {
+        mxt_op_error(out, "input.sent: not {is_verified: bool, first_message_index, forwarded_count}");
+        return;
+    }
+    mxt_bk_rank r;
+    r.is_verified = cJSON_IsTrue(iv);
+    r.first_message_index = (uint32_t)fmi;
+    r.forwarded_count = (uint32_t)fc;
+    static const char *const reasons[] = {NULL, "IS_VERIFIED", "FIRST_MESSAGE_INDEX",
+                                          "FORWARDED_COUNT"};
+    mxt_cf_metadata_check c = mxt_cf_backup_metadata_check(&r, v, idx, n);
+    mxt_outcome_set(out, c == MXT_CF_MD_CORRECT ? "correct" : "wrong", reasons[c], NULL);
 }
 
 /* ---- BK-TRUST-009 ---------------------------------------------------------------------------- */

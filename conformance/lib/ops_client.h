@@ -10,6 +10,7 @@
 void op_verify_user_allowed(const cJSON *input, mxt_outcome *out);       /* SIG-008 */
 void op_master_key_from_device(const cJSON *input, mxt_outcome *out);    /* XS-016 */
 void op_backup_key_metadata(const cJSON *input, mxt_outcome *out);       /* BK-BETTER-010 */
+void op_backup_key_metadata_check(const cJSON *input, mxt_outcome *out); /* BK-BETTER-010 */
 void op_backup_upload_answer(const cJSON *input, mxt_outcome *out);      /* BK-TRUST-009 */
 void op_backup_create_signatures(const cJSON *input, mxt_outcome *out);  /* BK-TRUST-010 */
 void op_backup_refetch(const cJSON *input, mxt_outcome *out);            /* BK-TRUST-013 */

@@ -59,6 +59,20 @@ Test(client_flow, bkb010_metadata)
     cr_assert_eq(r.forwarded_count, 0u);
 }
 
+Test(client_flow, bkb010_metadata_check)
+{
+    mxt_bk_rank ok = {true, 5, 2}, rust = {false, 5, 2}, idx = {true, 0, 2}, cnt = {true, 5, 1};
+    mxt_bk_rank both = {false, 0, 0};
+    cr_assert_eq(mxt_cf_backup_metadata_check(&ok, true, 5, 2), MXT_CF_MD_CORRECT);
+    cr_assert_eq(mxt_cf_backup_metadata_check(&rust, true, 5, 2), MXT_CF_MD_IS_VERIFIED);
+    cr_assert_eq(mxt_cf_backup_metadata_check(&idx, true, 5, 2), MXT_CF_MD_FIRST_MESSAGE_INDEX);
+    cr_assert_eq(mxt_cf_backup_metadata_check(&cnt, true, 5, 2), MXT_CF_MD_FORWARDED_COUNT);
+    /* The first wrong field is named. */
+    cr_assert_eq(mxt_cf_backup_metadata_check(&both, true, 5, 2), MXT_CF_MD_IS_VERIFIED);
+    cr_assert_eq(mxt_cf_backup_metadata_check(&both, false, 5, 2), MXT_CF_MD_FIRST_MESSAGE_INDEX);
+    cr_assert_eq(mxt_cf_backup_metadata_check(&both, false, 0, 0), MXT_CF_MD_CORRECT);
+}
+
 /* ---- BK-TRUST-009 ----------------------------------------------------------------------------- */
 
 Test(client_flow, bkt009_upload_answers)

@@ -38,6 +38,14 @@ typedef enum {
     MXT_CF_MK_NO_EVIDENCE        /* no valid signature by a verified device: nothing to migrate */
 } mxt_cf_mk_action;
 
+/* BK-BETTER-010: the first field of sent metadata that does not describe the session. */
+typedef enum {
+    MXT_CF_MD_CORRECT = 0,
+    MXT_CF_MD_IS_VERIFIED,
+    MXT_CF_MD_FIRST_MESSAGE_INDEX,
+    MXT_CF_MD_FORWARDED_COUNT
+} mxt_cf_metadata_check;
+
 /* BK-TRUST-009: the errcode of an upload answer, as far as the decision needs it. */
 typedef enum {
     MXT_CF_ERR_NONE = 0,
