@@ -20,6 +20,7 @@
 //   room_key_recipient  what shareRoomKey sends a device (allDevices / identityBasedStrategy)
 //   restored_session_shareable  a key restored from backup in buildRoomKeyBundle: carried or withheld
 //   verification_state  the verification level the two shield modes of a scenario's event name
+//   display_policy  the policy's TrustRequirement applied to a scenario's event: decrypted or refused
 // A vector the API cannot express is answered `unsupported` with the reason, never guessed.
 // Usage: mxtrust client --adapter 'exec node conformance/adapters/rust-sdk-wasm/adapter.mjs'
 import { readFileSync } from "node:fs";
@@ -316,27 +317,25 @@ const LAX_STATES = {
 };
 const variants = new Map();
 
-export async function verificationState(inp) {
-  const sd = inp.sender_data;
+// The checked scenario for a sender-data class (from a vector's sender_data), delivered by import
+// or over Olm, the event from the session's owner or another user; declines unbuildable premises.
+async function senderDataScenario(sd, imported, senderMatches) {
   if (!sd || typeof sd !== "object") throw new BadInput("input.sender_data: not an object");
   const kind = KINDS[str(sd.kind, "input.sender_data.kind")];
   if (!kind) throw new BadInput(`input.sender_data.kind: unknown kind ${sd.kind}`);
   for (const f of ["legacy_session", "owner_check_failed"]) {
     if (typeof sd[f] !== "boolean") throw new BadInput(`input.sender_data.${f}: not a boolean`);
   }
-  for (const f of ["imported", "sender_matches"]) {
-    if (typeof inp[f] !== "boolean") throw new BadInput(`input.${f}: not a boolean`);
-  }
   if (sd.owner_check_failed) throw new Unsupported("a failed owner check cannot be produced through the public API");
-  if (inp.imported !== (sd.kind === "unknown_device") || inp.imported !== sd.legacy_session) {
+  if (imported !== (sd.kind === "unknown_device") || imported !== sd.legacy_session) {
     throw new Unsupported("this premise cannot be built: an imported session (importExportedRoomKeys) is treated " +
       "as a legacy session of unknown origin (decrypted under CrossSignedOrLegacy, shield AuthenticityNotGuaranteed), " +
       "and a session received over Olm never is one (the room-key message carries the sender's device keys)");
   }
-  const key = `${sd.kind}/${inp.imported}/${inp.sender_matches}`;
+  const key = `${sd.kind}/${imported}/${senderMatches}`;
   if (!variants.has(key)) {
     variants.set(key, (async () => {
-      const sc = await build(kind.state, { imported: inp.imported, otherSender: !inp.sender_matches });
+      const sc = await build(kind.state, { imported, otherSender: !senderMatches });
       const f = await senderFacts(sc);
       sc.miss = kind.holds(f) ? null : `receiver sees ${JSON.stringify(f)}`;
       return sc;
@@ -344,6 +343,14 @@ export async function verificationState(inp) {
   }
   const sc = await variants.get(key);
   if (sc.miss) throw new Unsupported(`the scenario for sender data ${sd.kind} does not reach it (${sc.miss})`);
+  return sc;
+}
+
+export async function verificationState(inp) {
+  for (const f of ["imported", "sender_matches"]) {
+    if (typeof inp[f] !== "boolean") throw new BadInput(`input.${f}: not a boolean`);
+  }
+  const sc = await senderDataScenario(inp.sender_data, inp.imported, inp.sender_matches);
   const d = await decide(sc, sdk.TrustRequirement.Untrusted);
   if (!d.decrypted) return { result: "error", message: `the scenario's event did not decrypt: ${sdk.DecryptionErrorCode[d.code]}` };
   const strict = d.shield.code === undefined ? "none" : sdk.ShieldStateCode[d.shield.code];
@@ -353,6 +360,21 @@ export async function verificationState(inp) {
   if (d.laxShield.code === undefined) return { result: "unverified_identity", reason };
   const state = LAX_STATES[d.laxShield.code];
   return state ? { result: state, reason } : { result: "error", message: `unknown shield code: ${reason}` };
+}
+
+// display_policy: the policy as a TrustRequirement, applied by decryptRoomEvent to the event of the
+// sender-data class's scenario (the key delivered by import exactly when the class is a legacy one).
+export async function displayPolicy(inp) {
+  const requirement = REQUIREMENTS[str(inp.policy, "input.policy")];
+  if (requirement === undefined) {
+    throw new Unsupported(`policy ${inp.policy}: TrustRequirement has no such variant (Untrusted, CrossSignedOrLegacy, CrossSigned)`);
+  }
+  const sd = inp.sender_data;
+  const sc = await senderDataScenario(sd, !!(sd && sd.legacy_session === true), true);
+  const d = await decide(sc, requirement);
+  if (d.decrypted) return { result: "show", reason: "decrypted" };
+  if (REFUSALS.has(d.code)) return { result: "hide", reason: sdk.DecryptionErrorCode[d.code] };
+  return { result: "error", message: `the scenario's event did not decrypt: ${sdk.DecryptionErrorCode[d.code]} ${d.description}` };
 }
 
 // restored_session_shareable: import the decrypted SessionData from backup (as backed_up_session),
@@ -411,6 +433,7 @@ export const OPS = {
   room_key_recipient: roomKeyRecipient,
   restored_session_shareable: restoredSessionShareable,
   verification_state: verificationState,
+  display_policy: displayPolicy,
 };
 
 async function answer(msg) {
