@@ -115,6 +115,8 @@ add("fuzz_b64", b"YWI=")
 for target, items in seeds.items():
     d = os.path.join(out, target)
     os.makedirs(d, exist_ok=True)
+    for old in os.listdir(d):          # exactly this run's seeds, nothing left from earlier runs
+        os.remove(os.path.join(d, old))
     for name, data in items.items():
         with open(os.path.join(d, name), "wb") as f:
             f.write(data)
