@@ -251,41 +251,104 @@ int gen_client_sig(mxt_vg_file *f)
 
 /* ---- XS-016 ---------------------------------------------------------------------------------- */
 
+/* One XS-016 scenario: Bob's /keys/query entry as `kq`, the viewer's local facts. */
+static int migrate_case(mxt_vg_file *f, const char *slug, const char *comment, cJSON *kq,
+                        const char *const *verified, int first, int confirmed, const char *result,
+                        const char *reason)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "user_id", "@alice:example.org");
+    add_text(in, "keys_query", kq);
+    cJSON *local = cJSON_AddObjectToObject(in, "local");
+    cJSON *v = cJSON_AddArrayToObject(local, "verified_devices");
+    for (size_t i = 0; verified && verified[i]; i++)
+        cJSON_AddItemToArray(v, cJSON_CreateString(verified[i]));
+    cJSON_AddBoolToObject(local, "first_master_key", first);
+    if (confirmed >= 0)
+        cJSON_AddBoolToObject(local, "user_confirmed", confirmed);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(in, "target"), "user_id", "@bob:example.org");
+    return mxt_vg_add(f, slug, R("XS-016"), comment, NULL, "master_key_from_device", in,
+                      mxt_vg_expect(result, reason));
+}
+
+/* Bob's keys: master (signed by the devices in `signers`, one signature bit-flipped when
+ * `flip`), self-signing key, and devices BOBPHONE and BOBTABLET (BOBTABLET left out when
+ * `no_tablet`). */
+static cJSON *bob_keys(const vg_user *b, const vg_device *phone, const vg_device *tablet,
+                       int by_phone, int by_tablet, int flip, int no_tablet, const char *usage)
+{
+    cJSON *kq = vg_keys_query();
+    cJSON *m = usage ? vg_xs_key(b->user, usage, b->msk) : vg_master(b);
+    if (by_phone)
+        mxt_vg_sign(m, b->user, phone->ed_id, phone->ed_sk);
+    if (by_tablet)
+        mxt_vg_sign(m, b->user, tablet->ed_id, tablet->ed_sk);
+    if (flip)
+        vg_flip_signature_bit(m, b->user, phone->ed_id, 5);
+    vg_kq_add_xs(kq, "master_keys", b->user, m);
+    vg_kq_add_xs(kq, "self_signing_keys", b->user, vg_self_signing(b, 1));
+    vg_kq_add_device(kq, b->user, phone->device, vg_device_keys(phone, b));
+    if (!no_tablet)
+        vg_kq_add_device(kq, b->user, tablet->device, vg_device_keys(tablet, b));
+    return kq;
+}
+
 int gen_client_xs(mxt_vg_file *f)
 {
+    vg_user b;
+    vg_user_init(&b, "@bob:example.org", "xs016");
+    vg_device phone, tablet;
+    vg_device_init(&phone, b.user, "BOBPHONE");
+    vg_device_init(&tablet, b.user, "BOBTABLET");
+    const char *const *PHONE = MXT_VG_LIST("BOBPHONE");
     int e = 0;
-    for (int s = 0; s < 2; s++)
-        for (int first = 0; first < 2; first++)
-            for (int c = 0; c < 2; c++) {
-                cJSON *in = cJSON_CreateObject();
-                cJSON_AddBoolToObject(in, "signed_by_verified_device", s);
-                cJSON_AddBoolToObject(in, "first_master_key", first);
-                cJSON_AddBoolToObject(in, "user_confirmed", c);
-                char slug[64], comment[200];
-                snprintf(slug, sizeof slug, "migrate-%s-%s-%s", s ? "signed" : "unsigned",
-                         first ? "first" : "later", c ? "confirmed" : "unconfirmed");
-                const char *res, *why;
-                if (!s) {
-                    res = "untrusted";
-                    why = "NO_VERIFIED_DEVICE_SIGNATURE";
-                } else if (first) {
-                    res = "trusted";
-                    why = "FIRST_MASTER_KEY";
-                } else if (c) {
-                    res = "trusted";
-                    why = "USER_CONFIRMED";
-                } else {
-                    res = "ask_user";
-                    why = "MASTER_KEY_CHANGED";
-                }
-                snprintf(comment, sizeof comment,
-                         "master key %s by a device the user verified, %s master key seen for "
-                         "the user, user %s: %s",
-                         s ? "signed" : "not signed", first ? "the first" : "not the first",
-                         c ? "confirmed" : "did not confirm", res);
-                e |= mxt_vg_add(f, slug, R("XS-016"), comment, FL("catalog-table"),
-                                "master_key_from_device", in, mxt_vg_expect(res, why));
-            }
+    e |= migrate_case(f, "migrate-first-master-key",
+                      "Bob's master key carries a valid signature by BOBPHONE, which Alice verified, "
+                      "and it is the first master key Alice sees for Bob: trusted",
+                      bob_keys(&b, &phone, &tablet, 1, 0, 0, 0, NULL), PHONE, 1, -1, "trusted",
+                      "FIRST_MASTER_KEY");
+    e |= migrate_case(f, "migrate-later-master-key",
+                      "the same, but Alice saw another master key for Bob before (a stolen device "
+                      "could have made this one): ask the user first",
+                      bob_keys(&b, &phone, &tablet, 1, 0, 0, 0, NULL), PHONE, 0, 0, "ask_user",
+                      "MASTER_KEY_CHANGED");
+    e |= migrate_case(f, "migrate-later-confirmed",
+                      "a later master key signed by the verified BOBPHONE, and the user confirmed: "
+                      "trusted", bob_keys(&b, &phone, &tablet, 1, 0, 0, 0, NULL), PHONE, 0, 1,
+                      "trusted", "USER_CONFIRMED");
+    e |= migrate_case(f, "migrate-later-confirmed-absent",
+                      "a later master key, user_confirmed absent (defaults to false): ask the user",
+                      bob_keys(&b, &phone, &tablet, 1, 0, 0, 0, NULL), PHONE, 0, -1, "ask_user",
+                      "MASTER_KEY_CHANGED");
+    e |= migrate_case(f, "migrate-signed-by-unverified",
+                      "the master key is signed by BOBTABLET only, which Alice never verified: "
+                      "nothing to migrate", bob_keys(&b, &phone, &tablet, 0, 1, 0, 0, NULL), PHONE,
+                      1, -1, "untrusted", "NO_VERIFIED_DEVICE_SIGNATURE");
+    e |= migrate_case(f, "migrate-not-signed",
+                      "the master key carries no device signature at all: nothing to migrate",
+                      bob_keys(&b, &phone, &tablet, 0, 0, 0, 0, NULL), PHONE, 1, 1, "untrusted",
+                      "NO_VERIFIED_DEVICE_SIGNATURE");
+    e |= migrate_case(f, "migrate-bad-signature",
+                      "BOBPHONE's signature on the master key has one bit flipped: not evidence",
+                      bob_keys(&b, &phone, &tablet, 1, 0, 1, 0, NULL), PHONE, 1, -1, "untrusted",
+                      "NO_VERIFIED_DEVICE_SIGNATURE");
+    e |= migrate_case(f, "migrate-no-verified-devices",
+                      "signed by BOBPHONE, but Alice verified none of Bob's devices: untrusted",
+                      bob_keys(&b, &phone, &tablet, 1, 0, 0, 0, NULL), NULL, 1, -1, "untrusted",
+                      "NO_VERIFIED_DEVICE_SIGNATURE");
+    e |= migrate_case(f, "migrate-verified-device-gone",
+                      "signed by BOBTABLET, which Alice verified, but BOBTABLET is no longer "
+                      "published: its key cannot be checked, untrusted",
+                      bob_keys(&b, &phone, &tablet, 0, 1, 0, 1, NULL), MXT_VG_LIST("BOBTABLET"), 1,
+                      -1, "untrusted", "NO_VERIFIED_DEVICE_SIGNATURE");
+    e |= migrate_case(f, "migrate-both-signed",
+                      "signed by both devices, Alice verified BOBTABLET: trusted (first key)",
+                      bob_keys(&b, &phone, &tablet, 1, 1, 0, 0, NULL), MXT_VG_LIST("BOBTABLET"), 1,
+                      -1, "trusted", "FIRST_MASTER_KEY");
+    e |= migrate_case(f, "migrate-key-wrong-usage",
+                      "the object under master_keys has usage self_signing: no usable master key, "
+                      "untrusted", bob_keys(&b, &phone, &tablet, 1, 0, 0, 0, "self_signing"), PHONE,
+                      1, -1, "untrusted", "NO_VERIFIED_DEVICE_SIGNATURE");
     return e;
 }
 

@@ -14,6 +14,7 @@
 #include "bk_trust.h"
 #include "canon.h"
 #include "client_flow.h"
+#include "identity.h"
 #include "ops_client.h"
 #include "sd.h"
 #include "skb.h"
@@ -147,12 +148,69 @@ void op_verify_user_allowed(const cJSON *input, mxt_outcome *out)
 
 /* ---- XS-016 ---------------------------------------------------------------------------------- */
 
+/* Is the target's master key object signed (validly) by one of the devices the viewer verified?
+ * 1 yes, 0 no, -1 with out set. */
+static int signed_by_verified_device(const cJSON *input, const char *target, mxt_outcome *out)
+{
+    size_t len = 0;
+    uint8_t *text = mxt_in_bytes(input, "keys_query", &len, out);
+    if (!text)
+        return -1;
+    mxt_id_json kq;
+    mxt_where w;
+    mxt_status st = mxt_id_json_parse(&kq, text, len, &w);
+    free(text);
+    if (st != MXT_OK) {
+        mxt_id_json_free(&kq);
+        return mxt_op_error(out, "input.keys_query: not JSON (%s)", mxt_status_name(st));
+    }
+    mxt_id_xskey mk;
+    mxt_id_xs_key(&kq.doc, target, MXT_XS_MASTER, &mk);
+    const cJSON *local = cJSON_GetObjectItemCaseSensitive(input, "local");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(local, "verified_devices"), *d;
+    if (!cJSON_IsArray(ver)) {
+        mxt_id_json_free(&kq);
+        return mxt_op_error(out, "input.local.verified_devices: not an array of device IDs");
+    }
+    int found = 0;
+    cJSON_ArrayForEach(d, ver) {
+        if (!cJSON_IsString(d) || !mk.usable)
+            continue;
+        mxt_id_device dev;
+        mxt_id_device_get(&kq.doc, target, d->valuestring, &dev);
+        mxt_sig_verdict v = MXT_SIG_MISSING;
+        if (!dev.usable)
+            continue;
+        if (mxt_id_sig(&kq.doc, mk.obj, target, dev.key_id, dev.ed, &v) != 0) {
+            mxt_id_json_free(&kq);
+            return mxt_op_error(out, "mxt_sig_check failed (memory or arguments)");
+        }
+        if (v == MXT_SIG_VALID) {
+            found = 1;
+            break;
+        }
+    }
+    mxt_id_json_free(&kq);
+    return found;
+}
+
 void op_master_key_from_device(const cJSON *input, mxt_outcome *out)
 {
-    int s = req_bool(input, "input", "signed_by_verified_device", out);
-    int first = s < 0 ? -1 : req_bool(input, "input", "first_master_key", out);
-    int conf = first < 0 ? -1 : mxt_in_bool(input, "user_confirmed", 0, out);
-    if (conf < 0)
+    const cJSON *tg = cJSON_GetObjectItemCaseSensitive(input, "target");
+    const cJSON *tu = cJSON_GetObjectItemCaseSensitive(tg, "user_id");
+    const cJSON *local = cJSON_GetObjectItemCaseSensitive(input, "local");
+    if (!cJSON_IsString(tu)) {
+        mxt_op_error(out, "input.target.user_id: missing or not a string");
+        return;
+    }
+    if (!cJSON_IsObject(local)) {
+        mxt_op_error(out, "input.local: not an object");
+        return;
+    }
+    int first = req_bool(local, "input.local", "first_master_key", out);
+    int conf = first < 0 ? -1 : mxt_in_bool(local, "user_confirmed", 0, out);
+    int s = conf < 0 ? -1 : signed_by_verified_device(input, tu->valuestring, out);
+    if (s < 0)
         return;
     switch (mxt_cf_master_from_device(s, first, conf)) {
     case MXT_CF_MK_TRUST_FIRST: mxt_outcome_set(out, "trusted", "FIRST_MASTER_KEY", NULL); break;
