@@ -1,6 +1,7 @@
 /*
  * fuzz_json: the core JSON reader (core/json.c) against cJSON and against its own laws.
- *  - no crash, no sanitizer report, on any bytes, both number profiles, any depth limit;
+ *  - no crash, no sanitizer report, on any bytes, both number profiles, depth limits from 1 to
+ *    65535 (there each token's depth is its parent's plus one);
  *  - an accepted document satisfies mxt_doc_ok (checked at run time, token by token);
  *  - the core accepts only what cJSON accepts; on the class both are meant to accept (oj_prescan:
  *    no duplicate keys, canonical integers in range, valid UTF-8, no raw controls, depth <= 64)
@@ -55,6 +56,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mxt_status sn = mxt_json_parse(data, size, toks, cap, &norm, &doc, &where);
     if (sn == MXT_OK) check_doc(&doc);
     else ORACLE(where.offset <= size && doc.count == 0, "offset %zu of %zu", where.offset, size);
+
+    /* the largest depth limit: deep nesting must neither overflow a depth field nor the stack */
+    mxt_json_opts deep = { 65535u, MXT_NUM_STRICT };
+    mxt_status sd = mxt_json_parse(data, size, toks, cap, &deep, &doc, &where);
+    if (sd == MXT_OK) {
+        check_doc(&doc);
+        for (uint32_t i = 1; i < doc.count; i++)
+            ORACLE(doc.tok[i].depth == doc.tok[doc.tok[i].parent].depth + 1u, "depth of token %u", i);
+    }
 
     /* the default, strict profile */
     mxt_status s = mxt_json_parse(data, size, toks, cap, NULL, &doc, &where);
