@@ -159,6 +159,25 @@ static void problem(FILE *f, const mxt_result *res, int color)
     fputc('\n', f);
 }
 
+/* SIG-009: the verdicts an implementation gave on the ed25519 strictness cases (flag
+ * ed25519-strictness), listed for the reader; the vectors themselves accept either verdict where
+ * the spec is silent, so these are reported, not judged. */
+static void strictness(FILE *f, const mxt_run *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_res; i++) {
+        const mxt_result *res = &r->res[i];
+        int flagged = 0;
+        for (size_t k = 0; k < res->v->n_flags && !flagged; k++)
+            flagged = strcmp(res->v->flags[k], "ed25519-strictness") == 0;
+        if (!flagged || !res->actual.result)
+            continue;
+        if (n++ == 0)
+            fprintf(f, "\ned25519 strictness (SIG-009; reported, not judged where the spec is silent):\n");
+        fprintf(f, "  %s: %s\n", res->v->id, res->actual.result);
+    }
+}
+
 void mxt_report_text(FILE *f, const mxt_run *r, int color, int quiet)
 {
     mxt_counts t = mxt_run_totals(r);
@@ -215,6 +234,7 @@ void mxt_report_text(FILE *f, const mxt_run *r, int color, int quiet)
             }
         if (notes > 20)
             fprintf(f, "  ... and %zu more notes (all are in the --json report)\n", notes - 20);
+        strictness(f, r);
         fputc('\n', f);
     }
     if (r->interrupted)
