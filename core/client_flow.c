@@ -23,6 +23,13 @@ int mxt_cf_id_shadows_key(const uint8_t *dev, size_t dn, const uint8_t *key, siz
     return mxt_cf_bytes_eq(dev, dn, key, kn);
 }
 
+mxt_cf_verified_key mxt_cf_verified_key_fixed(const uint8_t *start, const uint8_t *now)
+{
+    if (now == NULL)
+        return MXT_CF_VK_GONE;
+    return mxt_cf_bytes_eq(start, 32, now, 32) ? MXT_CF_VK_SAME : MXT_CF_VK_CHANGED;
+}
+
 mxt_cf_mk_action mxt_cf_master_from_device(bool signed_by_verified_device, bool first_master_key,
                                            bool user_confirmed)
 {

@@ -46,6 +46,27 @@ int mxt_cf_bytes_eq(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
 */
 int mxt_cf_id_shadows_key(const uint8_t *dev, size_t dn, const uint8_t *key, size_t kn);
 
+/* SIG-008: a verification is fixed to the public key it started with (`start`, 32 bytes). At its
+ * end the key found under the same identity is `now` (NULL when there is none): only the very
+ * same key may be marked verified. */
+/*@
+  requires \valid_read(start + (0 .. 31));
+  requires now == \null || \valid_read(now + (0 .. 31));
+  assigns \nothing;
+  behavior gone:
+    assumes now == \null;
+    ensures \result == MXT_CF_VK_GONE;
+  behavior same:
+    assumes now != \null && cf_bytes_eq(start, 32, now, 32);
+    ensures \result == MXT_CF_VK_SAME;
+  behavior changed:
+    assumes now != \null && !cf_bytes_eq(start, 32, now, 32);
+    ensures \result == MXT_CF_VK_CHANGED;
+  complete behaviors;
+  disjoint behaviors;
+*/
+mxt_cf_verified_key mxt_cf_verified_key_fixed(const uint8_t *start, const uint8_t *now);
+
 /* XS-016: may the client trust another user's master key because a device it verified signed it?
  * Only the first master key seen for that user is trusted that way without asking. */
 /*@

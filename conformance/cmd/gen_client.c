@@ -129,6 +129,67 @@ static int sig008(mxt_vg_file *f)
     return e;
 }
 
+/* SIG-008, second half: a verification is fixed to the keys it started with. */
+static cJSON *alice_kq(const vg_user *u, const vg_user *ssk_owner, cJSON *device)
+{
+    cJSON *kq = vg_keys_query();
+    if (device)
+        vg_kq_add_device(kq, u->user, "ALICEPHONE", device);
+    vg_kq_add_xs(kq, "master_keys", u->user, vg_master(u));
+    vg_kq_add_xs(kq, "self_signing_keys", u->user, vg_self_signing(ssk_owner, 1));
+    return kq;
+}
+
+static int fixed_case(mxt_vg_file *f, const char *slug, const char *comment, const char *device,
+                      cJSON *start, cJSON *now, const char *result, const char *reason)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "user_id", "@alice:example.org");
+    if (device)
+        cJSON_AddStringToObject(in, "device_id", device);
+    add_text(in, "keys_at_start", start);
+    add_text(in, "keys_now", now);
+    return mxt_vg_add(f, slug, R("SIG-008"), comment, NULL, "verification_key_fixed", in,
+                      mxt_vg_expect(result, reason));
+}
+
+static int sig008_fixed(mxt_vg_file *f)
+{
+    vg_user u, u2;
+    vg_user_init(&u, "@alice:example.org", "sig008");
+    vg_user_init(&u2, "@alice:example.org", "sig008-replaced");
+    vg_device da;
+    vg_device_init(&da, u.user, "ALICEPHONE");
+    int e = 0;
+    e |= fixed_case(f, "fixed-master-same", "verifying Alice: her master key is the same at the "
+                    "end as at the start: mark it verified", NULL,
+                    alice_kq(&u, &u, vg_device_keys(&da, &u)), alice_kq(&u, &u, vg_device_keys(&da, &u)),
+                    "mark_verified", NULL);
+    e |= fixed_case(f, "fixed-master-other-ssk", "verifying Alice: the master key is unchanged, "
+                    "her self-signing key changed meanwhile: the master key is what was verified",
+                    NULL, alice_kq(&u, &u, NULL), alice_kq(&u, &u2, NULL), "mark_verified", NULL);
+    e |= fixed_case(f, "fixed-master-replaced", "verifying Alice: a new master key was published "
+                    "while the verification ran: abort (keys are fixed when it starts)", NULL,
+                    alice_kq(&u, &u, NULL), alice_kq(&u2, &u2, NULL), "abort", "KEY_CHANGED");
+    cJSON *gone = vg_keys_query();
+    vg_kq_add_device(gone, u.user, "ALICEPHONE", vg_device_keys(&da, &u));
+    e |= fixed_case(f, "fixed-master-gone", "verifying Alice: her master key is no longer "
+                    "published at the end: abort", NULL, alice_kq(&u, &u, NULL), gone, "abort",
+                    "KEY_GONE");
+    e |= fixed_case(f, "fixed-device-same", "verifying ALICEPHONE: the same ed25519 key at the "
+                    "end: mark it verified", "ALICEPHONE", alice_kq(&u, &u, vg_device_keys(&da, &u)),
+                    alice_kq(&u, &u, vg_device_keys(&da, &u)), "mark_verified", NULL);
+    e |= fixed_case(f, "fixed-device-rekeyed", "verifying ALICEPHONE: the device ID now carries "
+                    "another ed25519 key (an ID is not an identity): abort", "ALICEPHONE",
+                    alice_kq(&u, &u, vg_device_keys(&da, &u)),
+                    alice_kq(&u, &u, raw_device(u.user, "ALICEPHONE", "sig008:rekeyed")), "abort",
+                    "KEY_CHANGED");
+    e |= fixed_case(f, "fixed-device-deleted", "verifying ALICEPHONE: the device was deleted "
+                    "meanwhile: abort", "ALICEPHONE", alice_kq(&u, &u, vg_device_keys(&da, &u)),
+                    alice_kq(&u, &u, NULL), "abort", "KEY_GONE");
+    return e;
+}
+
 /* ed25519 group order L, little-endian. */
 static const uint8_t ED_L[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
                                  0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -246,7 +307,7 @@ static int sig009(mxt_vg_file *f)
 
 int gen_client_sig(mxt_vg_file *f)
 {
-    return sig008(f) | sig009(f);
+    return sig008(f) | sig008_fixed(f) | sig009(f);
 }
 
 /* ---- XS-016 ---------------------------------------------------------------------------------- */
@@ -958,6 +1019,11 @@ static int sd_arrivals(mxt_vg_file *f)
                     "a stored session without sender_data: legacy unknown-device data", NULL,
                     "session_arrival", arrival("store", -1, -1, -1, NULL, 0),
                     outcome("accept", NULL, accepted(NULL)));
+    cJSON *null_sd = arrival("store", -1, -1, -1, NULL, 0);
+    cJSON_AddNullToObject(null_sd, "stored_sender_data");
+    e |= mxt_vg_add(f, "arrival-stored-null-sender-data", R("SD-007"),
+                    "a stored session whose sender_data is null: read like a missing one, legacy",
+                    NULL, "session_arrival", null_sd, outcome("accept", NULL, accepted(NULL)));
     e |= mxt_vg_add(f, "arrival-stored-with-sender-data", R("SD-007"),
                     "a stored session with sender_data: it stands", NULL, "session_arrival",
                     arrival("store", -1, -1, -1, NULL, 1), mxt_vg_expect("stored", NULL));

@@ -304,6 +304,7 @@ static const mxt_op OPS[] = {
     {"skb_backup_mac", op_skb_backup_mac, "MSC4048 backup_mac: accept or ignore a backed-up key (SKB-009..013)"},
     /* Client decisions (ops_client.c, core/client_flow.h) */
     {"verify_user_allowed", op_verify_user_allowed, "may verification of a user proceed (SIG-008)"},
+    {"verification_key_fixed", op_verification_key_fixed, "a verification ends on the key it started with (SIG-008)"},
     {"master_key_from_device", op_master_key_from_device, "trust migrated from a verified device to a master key (XS-016)"},
     {"backup_key_metadata", op_backup_key_metadata, "metadata a client sends with a backed-up key (BK-BETTER-010)"},
     {"backup_key_metadata_check", op_backup_key_metadata_check, "does sent metadata describe the session (BK-BETTER-010)"},

@@ -146,6 +146,68 @@ void op_verify_user_allowed(const cJSON *input, mxt_outcome *out)
     cJSON_Delete(kq);
 }
 
+/* The key a verification is about in one /keys/query text: the user's master key, or the
+ * device's ed25519 key. 1 found (pk set), 0 none, -1 with out set. */
+static int verified_key(const cJSON *input, const char *member, const char *user,
+                        const char *device, uint8_t pk[32], mxt_outcome *out)
+{
+    size_t len = 0;
+    uint8_t *text = mxt_in_bytes(input, member, &len, out);
+    if (!text)
+        return -1;
+    mxt_id_json kq;
+    mxt_where w;
+    mxt_status st = mxt_id_json_parse(&kq, text, len, &w);
+    free(text);
+    int found = 0;
+    if (st != MXT_OK) {
+        mxt_id_json_free(&kq);
+        return mxt_op_error(out, "input.%s: not JSON (%s)", member, mxt_status_name(st));
+    }
+    if (device) {
+        mxt_id_device d;
+        mxt_id_device_get(&kq.doc, user, device, &d);
+        if ((found = d.usable) != 0)
+            memcpy(pk, d.ed, 32);
+    } else {
+        mxt_id_xskey k;
+        mxt_id_xs_key(&kq.doc, user, MXT_XS_MASTER, &k);
+        if ((found = k.usable) != 0)
+            memcpy(pk, k.pk, 32);
+    }
+    mxt_id_json_free(&kq);
+    return found;
+}
+
+void op_verification_key_fixed(const cJSON *input, mxt_outcome *out)
+{
+    int bad = 0;
+    const char *user = mxt_in_str(input, "user_id", NULL, &bad, out);
+    const char *device = bad ? NULL : mxt_in_str(input, "device_id", NULL, &bad, out);
+    if (bad)
+        return;
+    if (!user) {
+        mxt_op_error(out, "input.user_id: missing");
+        return;
+    }
+    uint8_t start[32], now[32];
+    int s = verified_key(input, "keys_at_start", user, device, start, out);
+    if (s < 0)
+        return;
+    if (s == 0) {
+        mxt_op_error(out, "input.keys_at_start: the key to verify is not there (nothing was started)");
+        return;
+    }
+    int n = verified_key(input, "keys_now", user, device, now, out);
+    if (n < 0)
+        return;
+    switch (mxt_cf_verified_key_fixed(start, n ? now : NULL)) {
+    case MXT_CF_VK_SAME: mxt_outcome_set(out, "mark_verified", NULL, NULL); break;
+    case MXT_CF_VK_CHANGED: mxt_outcome_set(out, "abort", "KEY_CHANGED", "SIG-008"); break;
+    case MXT_CF_VK_GONE: mxt_outcome_set(out, "abort", "KEY_GONE", "SIG-008"); break;
+    }
+}
+
 /* ---- XS-016 ---------------------------------------------------------------------------------- */
 
 /* Is the target's master key object signed (validly) by one of the devices the viewer verified?

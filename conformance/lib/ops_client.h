@@ -8,6 +8,7 @@
 #include "ops_backup.h"
 
 void op_verify_user_allowed(const cJSON *input, mxt_outcome *out);       /* SIG-008 */
+void op_verification_key_fixed(const cJSON *input, mxt_outcome *out);    /* SIG-008 */
 void op_master_key_from_device(const cJSON *input, mxt_outcome *out);    /* XS-016 */
 void op_backup_key_metadata(const cJSON *input, mxt_outcome *out);       /* BK-BETTER-010 */
 void op_backup_key_metadata_check(const cJSON *input, mxt_outcome *out); /* BK-BETTER-010 */

@@ -30,6 +30,20 @@ Test(client_flow, sig008_device_shadows_key)
     cr_assert_eq(mxt_cf_id_shadows_key(B("nqOvzeuGWT"), B(key)), 0);
 }
 
+Test(client_flow, sig008_key_fixed)
+{
+    uint8_t a[32], b[32];
+    for (int i = 0; i < 32; i++)
+        a[i] = b[i] = (uint8_t)(i * 7);
+    cr_assert_eq(mxt_cf_verified_key_fixed(a, b), MXT_CF_VK_SAME);
+    b[31] ^= 1;
+    cr_assert_eq(mxt_cf_verified_key_fixed(a, b), MXT_CF_VK_CHANGED);
+    b[31] ^= 1;
+    b[0] ^= 0x80;
+    cr_assert_eq(mxt_cf_verified_key_fixed(a, b), MXT_CF_VK_CHANGED);
+    cr_assert_eq(mxt_cf_verified_key_fixed(a, NULL), MXT_CF_VK_GONE);
+}
+
 /* ---- XS-016 ----------------------------------------------------------------------------------- */
 
 Test(client_flow, xs016_table)

@@ -30,6 +30,13 @@
 
 /* ---- types --------------------------------------------------------------------------------- */
 
+/* SIG-008: the key being verified, at the start of the verification and at its end. */
+typedef enum {
+    MXT_CF_VK_SAME = 0,          /* the same public key: the verification may be recorded */
+    MXT_CF_VK_CHANGED,           /* another public key now: abort */
+    MXT_CF_VK_GONE               /* no such key now: abort */
+} mxt_cf_verified_key;
+
 /* XS-016 */
 typedef enum {
     MXT_CF_MK_TRUST_FIRST = 0,   /* first master key seen, signed by a verified device: trusted */
