@@ -305,8 +305,8 @@ static int session_facts(const cJSON *input, int *verified, uint32_t *index, uin
 
 void op_backup_key_metadata(const cJSON *input, mxt_outcome *out)
 {
-    int v;
-    uint32_t idx, n;
+    int v = 0;
+    uint32_t idx = 0, n = 0;
     if (session_facts(input, &v, &idx, &n, out) != 0)
         return;
     mxt_bk_rank r = mxt_cf_backup_metadata(v, idx, n);
@@ -321,8 +321,8 @@ void op_backup_key_metadata(const cJSON *input, mxt_outcome *out)
 
 void op_backup_key_metadata_check(const cJSON *input, mxt_outcome *out)
 {
-    int v;
-    uint32_t idx, n;
+    int v = 0;
+    uint32_t idx = 0, n = 0;
     if (session_facts(input, &v, &idx, &n, out) != 0)
         return;
     const cJSON *sent = cJSON_GetObjectItemCaseSensitive(input, "sent");
