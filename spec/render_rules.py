@@ -101,7 +101,9 @@ def render(doc):
     for fam in doc["families"]:
         n = len(by_family.get(fam["id"], []))
         out.append(f"| [{fam['id']}](#family-{fam['id'].lower()}) | {md_escape(fam['name'])} | {n} |")
-    out.append(f"\nTotal: {len(rules)} rules.\n")
+    notes = sum(1 for r in rules if r["status"] == "note")
+    out.append(f"\nTotal: {len(rules) - notes} rules and {notes} implementation note"
+               f"{'' if notes == 1 else 's'} (status `note`: kept under a stable ID, not a rule).\n")
 
     for fam in doc["families"]:
         fid = fam["id"]

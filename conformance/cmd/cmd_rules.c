@@ -7,17 +7,17 @@
 #include "commands.h"
 #include "rules_db.h"
 
-static const char *const STATUSES[] = {"spec", "proposal", "derived"};
+static const char *const STATUSES[] = {"spec", "proposal", "derived", "note"};
 
 static void rules_usage(FILE *to)
 {
     fprintf(to,
             "usage: mxtrust rules [--family F] [--status S]\n\n"
             "Lists the rules of the catalogue (spec/rules.json, built into this binary): ID, strength\n"
-            "(MUST/SHOULD/MAY), who it binds (client/server/both), status (spec/proposal/derived) and\n"
-            "title. Filters combine.\n\n"
+            "(MUST/SHOULD/MAY), who it binds (client/server/both), status (spec/proposal/derived; note\n"
+            "marks an implementation note kept under a stable ID, not a rule) and title. Filters combine.\n\n"
             "  --family F   only family F: CJSON SIG XS BK-SRV BK-BETTER BK-TRUST BK-FMT SKB SD\n"
-            "  --status S   only status S: spec, proposal or derived\n\n"
+            "  --status S   only status S: spec, proposal, derived or note\n\n"
             "'mxtrust explain RULE-ID' prints one rule in full.\n");
 }
 
@@ -76,7 +76,7 @@ int cmd_rules(int argc, char **argv)
             if (strcmp(status, STATUSES[k]) == 0)
                 break;
         if (k == sizeof STATUSES / sizeof STATUSES[0]) {
-            fprintf(stderr, "mxtrust rules: unknown status '%s' (spec, proposal or derived)\n", status);
+            fprintf(stderr, "mxtrust rules: unknown status '%s' (spec, proposal, derived or note)\n", status);
             return 2;
         }
     }
