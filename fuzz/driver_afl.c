@@ -15,6 +15,9 @@
 #include "fuzz_common.h"
 
 int main(int argc, char **argv);
+/* Harnesses with one-time work (exhaustive checks, library set-up) define this, as libFuzzer
+ * expects; running it before the loop keeps every iteration alike (AFL++ stability). */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int run_one(const uint8_t *data, size_t n)
 {
@@ -63,6 +66,7 @@ __AFL_FUZZ_INIT();
 
 int main(int argc, char **argv)
 {
+    if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
     if (getenv("__AFL_SHM_ID") == NULL && argc > 1) return replay(argc, argv);
     __AFL_INIT();
     const uint8_t *buf = __AFL_FUZZ_TESTCASE_BUF;
@@ -77,5 +81,9 @@ int main(int argc, char **argv)
     return 0;
 }
 #else
-int main(int argc, char **argv) { return replay(argc, argv); }
+int main(int argc, char **argv)
+{
+    if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
+    return replay(argc, argv);
+}
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* An oracle: when `cond` is false the run stops with a message naming the law that broke. */
 #define ORACLE(cond, ...)                                                                  \

@@ -20,6 +20,7 @@
 
 static mxt_json_token toks[MXT_FUZZ_MAX_INPUT + 2];
 static uint8_t scratch[MXT_FUZZ_MAX_INPUT];
+static uint8_t pub[32];   /* PRIV's public key, computed once in LLVMFuzzerInitialize */
 static const uint8_t PRIV[32] = { 0x1d, 0xaf, 0x5c, 0x92, 0x55, 0x3f, 0xf4, 0xda, 0x85, 0xa3, 0xd5,
                                   0x8a, 0x75, 0x57, 0xc6, 0xce, 0x6a, 0x94, 0x2f, 0xff, 0x70, 0x96,
                                   0x47, 0x71, 0x7c, 0x48, 0xad, 0x6d, 0x22, 0x0f, 0x55, 0x7c };
@@ -43,13 +44,7 @@ static uint8_t *b64_member(const cJSON *o, const char *name, size_t *len)
 
 static void round_trip(const uint8_t *data, size_t size)
 {
-    static uint8_t pub[32];
-    static int have_pub;
     uint8_t eph[32];
-    if (!have_pub) {
-        ORACLE(mxt_bk_public_key(PRIV, pub) == MXT_BKC_OK, "public key");
-        have_pub = 1;
-    }
     crypto_generichash(eph, sizeof eph, data, size, NULL, 0);
     {
         unsigned mode = (data[0] >> 2) & 1u;    /* both MAC modes, one per input */
@@ -75,10 +70,16 @@ static void round_trip(const uint8_t *data, size_t size)
     }
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc; (void)argv;
+    if (sodium_init() < 0) abort();
+    ORACLE(mxt_bk_public_key(PRIV, pub) == MXT_BKC_OK, "public key");
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int init;
-    if (!init) { if (sodium_init() < 0) abort(); init = 1; }
     if (size > MXT_FUZZ_MAX_INPUT) size = MXT_FUZZ_MAX_INPUT;
     /* the crypto round trip costs a few X25519 operations: one input in four runs it */
     if (size > 0 && size <= 1024 && data[0] % 4u == 0u) round_trip(data, size);

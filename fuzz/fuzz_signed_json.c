@@ -55,15 +55,17 @@ static int parse(const uint8_t *in, size_t n, mxt_json_doc *d)
     return mxt_json_parse(in, n, toks, (uint32_t)(n + 1u < CAP ? n + 1u : CAP), NULL, d, &w) == MXT_OK;
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc; (void)argv;
+    uint8_t seed[32];
+    memset(seed, 0x42, sizeof seed);
+    if (sodium_init() < 0 || crypto_sign_seed_keypair(pk, sk, seed) != 0) abort();
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int init;
-    if (!init) {
-        uint8_t seed[32];
-        memset(seed, 0x42, sizeof seed);
-        if (sodium_init() < 0 || crypto_sign_seed_keypair(pk, sk, seed) != 0) abort();
-        init = 1;
-    }
     if (size > MXT_FUZZ_MAX_INPUT) size = MXT_FUZZ_MAX_INPUT;
     mxt_json_doc doc;
     if (!parse(data, size, &doc)) return 0;
