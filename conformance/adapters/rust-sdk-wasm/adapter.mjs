@@ -61,21 +61,50 @@ export async function machineWith(userId, deviceId, keysQuery) {
     throw new BadInput(`input.keys_query: ${e.message}`);
   }
   if (!parsed || typeof parsed !== "object") throw new BadInput("input.keys_query: not an object");
-  const users = new Set([userId]);
+  let own;
+  try {
+    own = new sdk.UserId(userId);
+  } catch (e) {
+    throw new BadInput(`input.user_id: ${e.message || e}`);
+  }
+  // The users a client would be tracking: the viewer and every user the response names. A name
+  // that is not a user ID cannot be tracked (UserId throws); it stays in the response, which the
+  // library then judges as it arrives.
+  const users = new Map([[userId, own]]);
   for (const section of KEY_SECTIONS) {
     const byUser = parsed[section];
-    if (byUser && typeof byUser === "object") for (const u of Object.keys(byUser)) users.add(u);
+    if (!byUser || typeof byUser !== "object") continue;
+    for (const u of Object.keys(byUser)) {
+      if (users.has(u)) continue;
+      try {
+        users.set(u, new sdk.UserId(u));
+      } catch (e) {
+        /* not a user ID: not tracked */
+      }
+    }
   }
-  const m = await sdk.OlmMachine.initialize(new sdk.UserId(userId), new sdk.DeviceId(deviceId));
-  await m.updateTrackedUsers([...users].map((u) => new sdk.UserId(u)));
+  const m = await sdk.OlmMachine.initialize(own, new sdk.DeviceId(deviceId));
+  await m.updateTrackedUsers([...users.values()]);
   for (const r of await m.outgoingRequests()) {
     if (r.type === sdk.RequestType.KeysUpload) {
       await m.markRequestAsSent(r.id, r.type, '{"one_time_key_counts":{}}');
     } else if (r.type === sdk.RequestType.KeysQuery) {
-      await m.markRequestAsSent(r.id, r.type, keysQuery);
+      // A response the library refuses as a whole (it does not deserialize) leaves the machine
+      // without those keys, as a client's failed /keys/query does: the decision is then the
+      // library's on that state, and the refusal is reported with it.
+      try {
+        await m.markRequestAsSent(r.id, r.type, keysQuery);
+      } catch (e) {
+        m.mxtKeysQueryRefused = String((e && e.message) || e).slice(0, 200);
+      }
     }
   }
   return m;
+}
+
+// The note that says the library refused the vector's /keys/query response, if it did.
+function refusalNote(m) {
+  return m.mxtKeysQueryRefused ? `the library refused the /keys/query response: ${m.mxtKeysQueryRefused}` : null;
 }
 
 async function verifyOwnIdentity(m, userId) {
@@ -110,7 +139,7 @@ export async function backupTrust(inp) {
   }
   const m = await machineWith(inp.user_id, inp.device_id, inp.keys_query);
   try {
-    const notes = [];
+    const notes = [refusalNote(m)].filter(Boolean);
     if (local.master_verified && !(await verifyOwnIdentity(m, inp.user_id))) notes.push("no own identity to verify");
     for (const d of local.verified_devices || []) {
       const dev = await m.getDevice(new sdk.UserId(inp.user_id), new sdk.DeviceId(d));
@@ -149,6 +178,11 @@ export async function deviceTrust(inp) {
   const target = inp.target || {};
   str(target.user_id, "input.target.user_id");
   str(target.device_id, "input.target.device_id");
+  try {
+    new sdk.UserId(target.user_id).free();
+  } catch (e) {
+    throw new BadInput(`input.target.user_id: ${e.message || e}`);
+  }
   if (target.user_id === inp.user_id && target.device_id === inp.device_id) {
     throw new Unsupported("the target is the viewer's own device, whose keys are the OlmMachine's generated ones");
   }
@@ -157,8 +191,11 @@ export async function deviceTrust(inp) {
   try {
     if (masterVerified) await verifyOwnIdentity(m, inp.user_id);
     const first = await crossSigningTrusted(m, target.user_id, target.device_id);
-    if (!first) throw new Unsupported("the library keeps no device for the target (its device keys were refused or absent)");
-    const facts = `isCrossSignedByOwner=${first.byOwner}`;
+    if (!first) {
+      throw new Unsupported("the library keeps no device for the target (its device keys were refused or absent" +
+        (refusalNote(m) ? `; ${refusalNote(m)}` : "") + ")");
+    }
+    const facts = [`isCrossSignedByOwner=${first.byOwner}`, refusalNote(m)].filter(Boolean).join("; ");
     if (first.trusted) return { result: "trusted", reason: "isCrossSigningTrusted", message: facts };
     if (!masterVerified && (await verifyOwnIdentity(m, inp.user_id))) {
       const again = await crossSigningTrusted(m, target.user_id, target.device_id);
@@ -462,7 +499,30 @@ async function answer(msg) {
 // One request at a time (the WebAssembly module is single-threaded anyway), each answer written
 // as soon as it is ready: a scenario takes milliseconds, so holding answers back would only delay
 // the harness (and, behind a full window, run into its timeout).
+// A Rust panic inside the WebAssembly module (wasm-bindgen's panic hook logs it with console.error,
+// then the module traps with RuntimeError: unreachable, thrown outside any promise the adapter
+// awaits) leaves the module unusable: the process ends, and its last stderr line names the
+// panic, so the harness's failure report says it was the library, not the adapter.
+let lastPanic = null;
+function watchPanics() {
+  const consoleError = console.error;
+  console.error = (...args) => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith("panicked at")) lastPanic = text.split("\n").slice(0, 2).join(" ").slice(0, 300);
+    consoleError(...args);
+  };
+  process.on("uncaughtException", (e) => {
+    const inWasm = e instanceof WebAssembly.RuntimeError || /wasm:\/\//.test(String(e && e.stack));
+    process.stderr.write(String((e && e.stack) || e) + "\n");
+    process.stderr.write(inWasm
+      ? `adapter: the library aborted (WebAssembly trap${lastPanic ? `, Rust ${lastPanic}` : ""})\n`
+      : `adapter: uncaught exception in the adapter: ${String((e && e.message) || e).slice(0, 300)}\n`);
+    process.exit(inWasm ? 70 : 1);
+  });
+}
+
 async function main() {
+  watchPanics();
   await init();
   const queue = [];
   let busy = false;
