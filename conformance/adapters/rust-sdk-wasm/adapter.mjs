@@ -488,6 +488,7 @@ async function answer(msg) {
     try {
       body = await op(msg.input || {});
     } catch (e) {
+      if (isWasmTrap(e)) libraryAborted(e); // never returns: the module is unusable after a trap
       body = e instanceof Unsupported ? { unsupported: true, why: e.message }
         : e instanceof BadInput ? { result: "error", message: e.message }
           : { result: "error", message: `exception: ${String((e && e.message) || e).slice(0, 300)}` };
@@ -500,10 +501,19 @@ async function answer(msg) {
 // as soon as it is ready: a scenario takes milliseconds, so holding answers back would only delay
 // the harness (and, behind a full window, run into its timeout).
 // A Rust panic inside the WebAssembly module (wasm-bindgen's panic hook logs it with console.error,
-// then the module traps with RuntimeError: unreachable, thrown outside any promise the adapter
-// awaits) leaves the module unusable: the process ends, and its last stderr line names the
-// panic, so the harness's failure report says it was the library, not the adapter.
+// then the module traps with RuntimeError: unreachable, either as a rejected promise the adapter
+// awaits or thrown outside any of them) leaves the module unusable (later calls find its values
+// still borrowed): the process ends with status 70, its last stderr line naming the panic, so
+// the harness's failure report says it was the library, not the adapter.
 let lastPanic = null;
+function isWasmTrap(e) {
+  return e instanceof WebAssembly.RuntimeError || /wasm:\/\//.test(String(e && e.stack));
+}
+function libraryAborted(e) {
+  process.stderr.write(String((e && e.stack) || e) + "\n");
+  process.stderr.write(`adapter: the library aborted (WebAssembly trap${lastPanic ? `, Rust ${lastPanic}` : ""})\n`);
+  process.exit(70);
+}
 function watchPanics() {
   const consoleError = console.error;
   console.error = (...args) => {
@@ -512,12 +522,10 @@ function watchPanics() {
     consoleError(...args);
   };
   process.on("uncaughtException", (e) => {
-    const inWasm = e instanceof WebAssembly.RuntimeError || /wasm:\/\//.test(String(e && e.stack));
+    if (isWasmTrap(e)) libraryAborted(e);
     process.stderr.write(String((e && e.stack) || e) + "\n");
-    process.stderr.write(inWasm
-      ? `adapter: the library aborted (WebAssembly trap${lastPanic ? `, Rust ${lastPanic}` : ""})\n`
-      : `adapter: uncaught exception in the adapter: ${String((e && e.message) || e).slice(0, 300)}\n`);
-    process.exit(inWasm ? 70 : 1);
+    process.stderr.write(`adapter: uncaught exception in the adapter: ${String((e && e.message) || e).slice(0, 300)}\n`);
+    process.exit(1);
   });
 }
 
