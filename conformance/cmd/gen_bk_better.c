@@ -56,6 +56,32 @@ static const char *rule_for(rank3 stored, rank3 up)
     return "BK-BETTER-002";
 }
 
+/*
+ * A rule this pair is the contrast case of, or NULL: the pair where the rule's condition is not
+ * met, so the decision goes the other way. Cited only on the exhaustive pairs, where the
+ * condition is the only thing that separates them from the rule's own cases.
+ *   BK-BETTER-001: the slot is not empty and the upload loses (stored is the best rank): keep,
+ *                  not store.
+ *   BK-BETTER-003: not a tie, the two differ in exactly one field and the upload is better:
+ *                  replace.
+ *   BK-BETTER-005: a verified upload over an unverified stored key with a worse index or
+ *                  forwarded_count: replace (verification ranks first both ways).
+ *   BK-BETTER-006: equal is_verified, a lower index with a higher forwarded_count: replace.
+ */
+static const char *contrast_for(rank3 stored, rank3 up)
+{
+    int diffs = (stored.verified != up.verified) + (stored.fmi != up.fmi) + (stored.fc != up.fc);
+    if (stored.verified && stored.fmi == 0 && stored.fc == 0 && diffs > 0)
+        return "BK-BETTER-001";
+    if (diffs == 1 && rule_cmp(up, stored) < 0)
+        return "BK-BETTER-003";
+    if (up.verified && !stored.verified && (up.fmi > stored.fmi || up.fc > stored.fc))
+        return "BK-BETTER-005";
+    if (up.verified == stored.verified && up.fmi < stored.fmi && up.fc > stored.fc)
+        return "BK-BETTER-006";
+    return NULL;
+}
+
 static cJSON *key_json(rank3 k)
 {
     cJSON *o = cJSON_CreateObject();
@@ -78,9 +104,11 @@ static int pair(mxt_vg_file *f, rank3 stored, rank3 up, const char *extra_flag, 
     snprintf(slug, sizeof slug, "%s%s-then-%s", tag, a, b);
     int replace = rule_cmp(up, stored) < 0;
     int synapse = synapse_replaces(stored, up);
-    snprintf(comment, sizeof comment, "stored (%s) vs uploaded (%s): the rule says %s%s", a, b,
-             replace ? "replace" : "keep",
-             synapse != replace ? (synapse ? "; Synapse replaces" : "; Synapse keeps") : "");
+    const char *contrast = strcmp(tag, "") == 0 ? contrast_for(stored, up) : NULL;
+    snprintf(comment, sizeof comment, "stored (%s) vs uploaded (%s): the rule says %s%s%s%s", a,
+             b, replace ? "replace" : "keep",
+             synapse != replace ? (synapse ? "; Synapse replaces" : "; Synapse keeps") : "",
+             contrast ? "; contrast case of " : "", contrast ? contrast : "");
     const char *flags[3] = {NULL, NULL, NULL};
     size_t nf = 0;
     if (synapse != replace)
@@ -90,7 +118,8 @@ static int pair(mxt_vg_file *f, rank3 stored, rank3 up, const char *extra_flag, 
     cJSON *in = cJSON_CreateObject();
     cJSON_AddItemToObject(in, "stored", key_json(stored));
     cJSON_AddItemToObject(in, "uploaded", key_json(up));
-    return mxt_vg_add(f, slug, MXT_VG_LIST(rule_for(stored, up), "BK-BETTER-002"), comment, flags,
+    const char *rules[4] = {rule_for(stored, up), "BK-BETTER-002", contrast, NULL};
+    return mxt_vg_add(f, slug, rules, comment, flags,
                       "better_key", in,
                       mxt_vg_expect(replace ? "replace" : "keep", reason_for(stored, up)));
 }

@@ -145,18 +145,27 @@ static int scenarios(mxt_vg_file *f, int v)
     local_facts verified = {1, NULL, NULL, 0, NULL, 0};
     local_facts unverified = {0, NULL, NULL, 0, NULL, 0};
 
-    e |= emit(f, &s, v, "master-signed-verified", R("BK-TRUST-002", "BK-TRUST-012"),
-              "auth_data signed by the own master key, which the user verified", SIG_ONLY,
+    /* Also the contrast case of BK-TRUST-001 (trust established: keys may be stored) and of
+     * BK-TRUST-008 / BK-FMT-013 (the exact v1 algorithm name, same signature and facts as
+     * legacy-algorithm-name below). */
+    e |= emit(f, &s, v, "master-signed-verified",
+              R("BK-TRUST-002", "BK-TRUST-012", "BK-TRUST-001", "BK-TRUST-008", "BK-FMT-013"),
+              "auth_data (algorithm exactly " V1 ") signed by the own master key, which the user "
+              "verified: trusted, keys may be stored", SIG_ONLY,
               auth_data(&s, S_MASTER, NULL), &verified, "trusted", "TRUSTED_MASTER_SIGNATURE");
     e |= emit(f, &s, v, "master-signed-unverified", R("BK-TRUST-002"),
               "signed by the own master key, but the user has not verified it", NULL,
               auth_data(&s, S_MASTER, NULL), &unverified, "untrusted",
               "UNTRUSTED_MASTER_KEY_NOT_TRUSTED");
-    e |= emit(f, &s, v, "current-device-signed", R("BK-TRUST-003"),
-              "signed by this very device", SIG_ONLY, auth_data(&s, S_CURRENT, NULL), &unverified,
+    /* The contrast of BK-TRUST-005's own-device-sig-under-other-user: the same device's
+     * signature, filed under the own user ID, counts. */
+    e |= emit(f, &s, v, "current-device-signed", R("BK-TRUST-003", "BK-TRUST-005"),
+              "signed by this very device, filed under the own user ID", SIG_ONLY, auth_data(&s, S_CURRENT, NULL), &unverified,
               "trusted", "TRUSTED_VERIFIED_DEVICE_SIGNATURE");
-    e |= emit(f, &s, v, "cross-signed-device-master-verified", R("BK-TRUST-003", "XS-007"),
-              "signed by another own device that the verified identity cross-signed", SIG_ONLY,
+    e |= emit(f, &s, v, "cross-signed-device-master-verified",
+              R("BK-TRUST-003", "XS-007", "BK-TRUST-005"),
+              "signed by another own device the client knows and the verified identity "
+              "cross-signed (contrast of deleted-device)", SIG_ONLY,
               auth_data(&s, S_OTHER, NULL), &verified, "trusted",
               "TRUSTED_VERIFIED_DEVICE_SIGNATURE");
     e |= emit(f, &s, v, "cross-signed-device-master-unverified", R("BK-TRUST-003"),

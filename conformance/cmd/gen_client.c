@@ -559,10 +559,10 @@ static int bkt009(mxt_vg_file *f)
     e |= upload_case(f, "upload-rate-limited-after",
                      "429 with retry_after_ms: wait that long, then retry", 429,
                      "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"retry_after_ms\":2000}", "retry",
-                     "RETRY_AFTER", wait_ms(2000), R("BK-TRUST-009"));
+                     "RETRY_AFTER", wait_ms(2000), R("BK-TRUST-009", "BK-SRV-020"));
     e |= upload_case(f, "upload-rate-limited", "429 without retry_after_ms: retry after a delay "
                      "of the client's choosing", 429, "{\"errcode\":\"M_LIMIT_EXCEEDED\"}", "retry",
-                     "BACKOFF", wait_ms(-1), R("BK-TRUST-009"));
+                     "BACKOFF", wait_ms(-1), R("BK-TRUST-009", "BK-SRV-020"));
     e |= upload_case(f, "upload-403-other",
                      "403 with another errcode: not a version change, the upload failed", 403,
                      "{\"errcode\":\"M_FORBIDDEN\"}", "fail", NULL, NULL, R("BK-TRUST-009"));

@@ -215,7 +215,13 @@ static int merges(mxt_vg_file *f)
                 cJSON_AddStringToObject(in, "ratchet", RATCHET[r]);
                 cJSON_AddItemToObject(in, "old", sender_data(o, 0, 0));
                 cJSON_AddItemToObject(in, "new", sender_data(n, 0, 0));
-                e |= mxt_vg_add(f, slug, r == 0 ? R("SD-012", "SD-013") : R("SD-012"), comment,
+                /* SD-013's contrast: the same pair with a connected ratchet at the same index
+                 * and better sender data is taken, where the unconnected one is discarded. */
+                e |= mxt_vg_add(f, slug,
+                                r == 0                ? R("SD-012", "SD-013")
+                                : r == 2 && n > o     ? R("SD-012", "SD-013")
+                                                      : R("SD-012"),
+                                comment,
                                 NULL, "sender_data_merge", in,
                                 mxt_vg_expect(res, NULL));
             }
@@ -251,6 +257,10 @@ static int reception(mxt_vg_file *f, int v)
          1, 0, 0, 0, OK, 0, 0, NULL},
         {"violation", "cross-signed device, sender verified before but not now",
          "verification_violation", 1, 0, 1, 0, OK, 0, 0, NULL},
+        /* XS-015 / SD-016's contrast: verified before and still verified (the master key the
+         * receiver verified has not changed): no violation. */
+        {"still-verified", "cross-signed device, sender verified before and still verified now",
+         "sender_verified", 1, 1, 1, 0, OK, 0, 0, NULL},
         {"device-info", "the device is not cross-signed by its owner", "device_info", 1, 0, 0, 0,
          NOT_CROSS_SIGNED, 0, 0, NULL},
         {"unknown-device", "no published device has the session's Curve25519 key",
@@ -321,12 +331,15 @@ static int reception(mxt_vg_file *f, int v)
             cJSON_AddItemToObject(exp, "output", out);
         }
         /* Every case checks ownership (SD-002) and the cross-signing proof of the creator
-         * (SD-003); violations are XS-015/SD-016 seen from the receiving side. */
+         * (SD-003); violations are XS-015/SD-016 seen from the receiving side. The verified and
+         * TOFU cases are also SD-011's contrast: the same keys with every signature valid (the
+         * discard cases differ from them only by one flipped signature bit). */
         const char *const *rules =
             strcmp(cases[i].kind, "discard") == 0 ? R("SD-011", "SD-004", "SD-002")
             : cases[i].imported                  ? R("SD-006", "SD-004", "SD-003")
             : cases[i].owner_failed              ? R("SD-004", "SD-002")
             : cases[i].previously_verified       ? R("SD-004", "SD-003", "XS-015", "SD-016")
+            : cases[i].variant == OK && cases[i].device == 1 ? R("SD-004", "SD-003", "SD-011")
                                                  : R("SD-004", "SD-003");
         /* Where matrix-rust-sdk decides otherwise: it does not discard on a bad cross-signing
          * signature (it reports DeviceInfo; a device with a bad self-signature is never stored,

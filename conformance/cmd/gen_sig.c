@@ -431,11 +431,114 @@ static int padded_field(mxt_vg_file *f)
     return e;
 }
 
+/* signatures[user][key_id] = the ed25519 signature, with `sk`, of exactly the bytes `msg` (not
+ * the object's canonical form): how a signer that canonicalises wrongly, or signs a different
+ * form than it publishes, produces its signature. */
+static void sign_bytes_as(cJSON *obj, const char *user, const char *key_id, const uint8_t sk[64],
+                          const char *msg)
+{
+    uint8_t sig[64];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)msg, strlen(msg), sk);
+    char *b64 = mxt_vg_b64(sig, 64);
+    cJSON *sigs = cJSON_GetObjectItemCaseSensitive(obj, "signatures");
+    if (!sigs)
+        sigs = cJSON_AddObjectToObject(obj, "signatures");
+    cJSON *mine = cJSON_GetObjectItemCaseSensitive(sigs, user);
+    if (!mine)
+        mine = cJSON_AddObjectToObject(sigs, user);
+    cJSON_AddStringToObject(mine, key_id, b64);
+    free(b64);
+}
+
+static int add_obj(mxt_vg_file *f, const char *slug, const char *const *rules, const char *comment,
+                   const char *const *flags, cJSON *obj, const char *user, const char *key_id,
+                   const char *pk, const char *result)
+{
+    char *text = mxt_vg_canonical(obj);
+    int e = add(f, slug, rules, comment, flags, text, user, key_id, pk, result,
+                strcmp(result, "invalid") == 0 ? "ED25519_REJECTED" : NULL);
+    free(text);
+    cJSON_Delete(obj);
+    return e;
+}
+
+/*
+ * The failing side of the canonical-form rules and SIG-010: objects whose signature was made over
+ * bytes other than the canonical form of the object as published. A verifier that canonicalises
+ * as the rule says computes different bytes, so the signature is invalid; each has a valid twin
+ * (the same object signed over its canonical form) among the vectors above or the mutations.
+ */
+static int noncanonical_signers(mxt_vg_file *f)
+{
+    vg_device d;
+    vg_device_init(&d, "@noncanon:example.org", "NCDEV");
+    int e = 0;
+
+    cJSON *o = cJSON_Parse("{\"a\":[1,2],\"b\":\"x\"}");
+    sign_bytes_as(o, d.user, d.ed_id, d.ed_sk, "{\"a\": [1, 2], \"b\": \"x\"}");
+    e |= add_obj(f, "signed-with-whitespace", R("CJSON-001", "SIG-003"),
+                 "signed over a form with spaces after ':' and ',': the canonical bytes have none "
+                 "(CJSON-001), so the signature does not verify",
+                 NULL, o, d.user, d.ed_id, d.ed, "invalid");
+
+    o = cJSON_Parse("{\"a\":null,\"b\":true}");
+    sign_bytes_as(o, d.user, d.ed_id, d.ed_sk, "{\"b\":true}");
+    e |= add_obj(f, "signed-with-null-member-dropped", R("CJSON-007", "SIG-003"),
+                 "signed over a form that dropped the null member: canonical JSON keeps it "
+                 "(CJSON-007), so the signature does not verify",
+                 NULL, o, d.user, d.ed_id, d.ed, "invalid");
+
+    o = cJSON_Parse("{\"a\":[3,1,2]}");
+    sign_bytes_as(o, d.user, d.ed_id, d.ed_sk, "{\"a\":[1,2,3]}");
+    e |= add_obj(f, "signed-with-array-sorted", R("CJSON-008", "SIG-003"),
+                 "signed over a form with the array sorted: canonical JSON keeps array order "
+                 "(CJSON-008), so the signature does not verify",
+                 NULL, o, d.user, d.ed_id, d.ed, "invalid");
+
+    /* SIG-010's failing side: published padded, signed over the re-encoded (unpadded) key. */
+    uint8_t bpk[32], bsk[32];
+    mxt_vg_x25519("pad:backup", bpk, bsk);
+    char padded[64];
+    sodium_bin2base64(padded, sizeof padded, bpk, 32, sodium_base64_VARIANT_ORIGINAL);
+    char *unpadded = mxt_vg_b64(bpk, 32);
+    cJSON *reenc = cJSON_CreateObject();
+    cJSON_AddStringToObject(reenc, "public_key", unpadded);
+    char *msg = mxt_vg_signing_bytes(reenc);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "public_key", padded);
+    sign_bytes_as(o, d.user, d.ed_id, d.ed_sk, msg);
+    e |= add_obj(f, "auth-data-padded-signed-unpadded", R("SIG-010", "SIG-004"),
+                 "auth_data publishes a padded public_key but was signed over the unpadded "
+                 "re-encoding: a verifier canonicalising the members as received rejects it (one "
+                 "that re-encodes first would accept it)",
+                 MXT_VG_LIST("divergence:rust-sdk-reencodes-public-key"), o, d.user, d.ed_id,
+                 d.ed, "invalid");
+    free(msg);
+    free(unpadded);
+    cJSON_Delete(reenc);
+
+    /* XS-003's failing side: a self-signing key whose signature under the master key's ID was
+     * made by another key (the user-signing key): not signed by the master key. */
+    vg_user u;
+    vg_user_init(&u, "@xs003:example.org", "sig");
+    o = vg_self_signing(&u, 0);
+    char *sb = mxt_vg_signing_bytes(o);
+    sign_bytes_as(o, u.user, u.msk_id, u.usk_sk, sb);
+    free(sb);
+    e |= add_obj(f, "ssk-not-signed-by-msk", R("XS-003", "SIG-003"),
+                 "self-signing key whose signature under the master key ID was made by the "
+                 "user-signing key: not signed by the master key (a server answers 400 "
+                 "M_INVALID_SIGNATURE)",
+                 NULL, o, u.user, u.msk_id, u.msk, "invalid");
+    return e;
+}
+
 int gen_sig(mxt_vg_file *f)
 {
     int e = published(f);
     e |= canonical_cases(f);
     e |= padded_field(f);
+    e |= noncanonical_signers(f);
 
     /* Subjects: device keys, cross-signing keys, a backup auth_data. */
     vg_user alice, bob;

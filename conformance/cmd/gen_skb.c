@@ -342,8 +342,11 @@ static int msc4048(mxt_vg_file *f)
     /* v1 backups carrying v2-format keys (SKB-013). */
     cJSON *v1 = tv7_session_data();
     char *good = backup_mac(key, v1);
-    e |= mac_case(f, "v1-with-valid-backup-mac", R("SKB-013"),
-                  "v1 backup, v1 mac valid, backup_mac valid (catalog TV-10)", V1,
+    /* SKB-014's other side: a key with a valid backup_mac keeps "authenticated" (no
+     * m.legacy-v1), next to v1-without-backup-mac below. */
+    e |= mac_case(f, "v1-with-valid-backup-mac", R("SKB-013", "SKB-014"),
+                  "v1 backup, v1 mac valid, backup_mac valid (catalog TV-10): stays "
+                  "authenticated", V1,
                   with_mac(cJSON_Duplicate(v1, 1), "backup_mac", good), NULL, 0, "accept",
                   "AUTHENTICATED", "authenticated");
     e |= mac_case(f, "v1-policy-unauthenticated", R("SKB-013"),

@@ -877,7 +877,9 @@ static void sc_opaque_session_data(mxt_srv_t *t)
     char *v = bk_create(t, u);
     if (!v)
         return;
-    const char *sd = "{\"ephemeral\":\"AAAA\",\"ciphertext\":\"BBBB\",\"mac\":\"CCCC\"," ODD_MEMBERS
+    /* backup_mac (MSC4048) is one of the members a server keeps as it is (SKB-015's minimum). */
+    const char *sd = "{\"ephemeral\":\"AAAA\",\"ciphertext\":\"BBBB\",\"mac\":\"CCCC\","
+                     "\"backup_mac\":\"DDDD\"," ODD_MEMBERS
                      "\"org.example.extra\":[{\"x\":-1}]}";
     char *body = mxt_strfmt("{\"first_message_index\":0,\"forwarded_count\":0,\"is_verified\":true,"
                             "\"session_data\":%s}", sd);
@@ -1284,9 +1286,9 @@ const mxt_srv_scenario mxt_srv_bk_scenarios[] = {
     {"BK-SRV-opaque-auth-data", "BK-SRV", R("BK-SRV-017"),
      "auth_data with unknown members, big integers, escapes and non-ASCII is returned JSON-equal",
      1, 0, sc_opaque_auth_data},
-    {"BK-SRV-opaque-session-data", "BK-SRV", R("BK-SRV-017"),
-     "session_data with unknown members, big integers and escapes is returned JSON-equal at all "
-     "three levels", 1, 0, sc_opaque_session_data},
+    {"BK-SRV-opaque-session-data", "BK-SRV", R("BK-SRV-017", "SKB-015"),
+     "session_data with backup_mac, unknown members, big integers and escapes is returned "
+     "JSON-equal at all three levels", 1, 0, sc_opaque_session_data},
     {"BK-SRV-isolation", "BK-SRV", R("BK-SRV-019"),
      "a second user can neither read, write nor delete the first user's backup", 2, 1,
      sc_isolation},

@@ -154,9 +154,11 @@ Test(server_http, scenario_table_is_well_formed)
             const char *binds = mxt_rules_str(rule, "binds");
             cr_assert(binds && (strcmp(binds, "server") == 0 || strcmp(binds, "both") == 0),
                       "%s: %s does not bind servers", a->id, a->rules[k]);
+            /* SKB: MSC4048's server rule (SKB-015, backup_mac kept opaquely) */
             cr_assert(strncmp(a->rules[k], "BK-SRV-", 7) == 0 ||
                           strncmp(a->rules[k], "BK-BETTER-", 10) == 0 ||
-                          strncmp(a->rules[k], "XS-", 3) == 0,
+                          strncmp(a->rules[k], "XS-", 3) == 0 ||
+                          strncmp(a->rules[k], "SKB-", 4) == 0,
                       "%s: %s", a->id, a->rules[k]);
         }
         for (size_t j = 0; j < i; j++)
