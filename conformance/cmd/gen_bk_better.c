@@ -118,7 +118,12 @@ static int pair(mxt_vg_file *f, rank3 stored, rank3 up, const char *extra_flag, 
     cJSON *in = cJSON_CreateObject();
     cJSON_AddItemToObject(in, "stored", key_json(stored));
     cJSON_AddItemToObject(in, "uploaded", key_json(up));
-    const char *rules[4] = {rule_for(stored, up), "BK-BETTER-002", contrast, NULL};
+    const char *primary = rule_for(stored, up);
+    const char *rules[4] = {primary, "BK-BETTER-002", contrast, NULL};
+    if (strcmp(primary, "BK-BETTER-002") == 0) { /* cite BK-BETTER-002 once */
+        rules[1] = contrast;
+        rules[2] = NULL;
+    }
     return mxt_vg_add(f, slug, rules, comment, flags,
                       "better_key", in,
                       mxt_vg_expect(replace ? "replace" : "keep", reason_for(stored, up)));

@@ -59,6 +59,15 @@ int mxt_vg_add(mxt_vg_file *f, const char *slug, const char *const *rules, const
             return -1;
         }
     }
+    /* A rule cited twice by one vector would count twice in the traceability. */
+    for (size_t i = 0; rules && rules[i]; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rules[i], rules[j]) == 0) {
+                fprintf(stderr, "gen-vectors: %s cites %s twice\n", id, rules[i]);
+                cJSON_Delete(input);
+                cJSON_Delete(expected);
+                return -1;
+            }
     v = cJSON_CreateObject();
     cJSON_AddStringToObject(v, "id", id);
     cJSON_AddItemToObject(v, "rules", string_list(rules));
