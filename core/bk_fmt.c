@@ -339,6 +339,87 @@ static mxt_bkf_problem string_array(const mxt_json_doc *doc, uint32_t a)
     return MXT_BKF_P_OK;
 }
 
+/* BK-FMT-006: string token t is a key, the unpadded base64 of exactly 32 bytes (43 characters,
+ * no '=' padding; non-zero trailing bits are accepted as everywhere in SIG-006's lenient reading).
+ * WRONG_TYPE (not a string), BASE64 (not unpadded base64), LENGTH (another number of bytes). */
+/*@
+  requires mxt_doc_ok(doc);
+  requires t < doc->count;
+  requires \separated(doc, doc->tok + (0 .. doc->cap - 1), doc->in + (0 .. doc->in_len - 1));
+  assigns \nothing;
+  ensures \result == MXT_BKF_P_OK || \result == MXT_BKF_P_WRONG_TYPE || \result == MXT_BKF_P_BASE64
+       || \result == MXT_BKF_P_LENGTH;
+  ensures doc->tok[t].type != MXT_JSON_STRING ==> \result == MXT_BKF_P_WRONG_TYPE;
+*/
+static mxt_bkf_problem unpadded_key(const mxt_json_doc *doc, uint32_t t)
+{
+    uint8_t raw[STR_CAP];
+    char text[STR_CAP];
+    uint8_t key[48];
+    size_t n = 0, got = 0, i;
+    mxt_where w;
+    mxt_status st;
+
+    if (doc->tok[t].type != MXT_JSON_STRING)
+        return MXT_BKF_P_WRONG_TYPE;
+    st = mxt_json_str(doc, t, raw, sizeof raw, &n);
+    if (st == MXT_E_BUFFER_SMALL)
+        return MXT_BKF_P_LENGTH;   /* far longer than 43 characters */
+    if (st != MXT_OK)
+        return MXT_BKF_P_BASE64;
+    /*@
+      loop invariant 0 <= i <= n;
+      loop assigns i, text[0 .. STR_CAP - 1];
+      loop variant n - i;
+    */
+    for (i = 0; i < n; i++)
+        text[i] = (char)raw[i];
+    st = mxt_b64_decode(text, n, MXT_B64_LENIENT, key, sizeof key, &got, &w);
+    if (st == MXT_E_BUFFER_SMALL)
+        return MXT_BKF_P_LENGTH;
+    if (st != MXT_OK)
+        return MXT_BKF_P_BASE64;
+    if (got != MXT_BKF_KEY_LEN)
+        return MXT_BKF_P_LENGTH;
+    if (n != MXT_BKF_KEY_CHARS)
+        return MXT_BKF_P_BASE64;   /* 32 bytes, but padded: not unpadded base64 */
+    /*@ assert bkf_unpadded_key_len(n, got); */
+    return MXT_BKF_P_OK;
+}
+
+/* BK-FMT-006: every token directly inside object `obj` is a string (sender_claimed_keys is a map
+ * from algorithm name to key string). 1 if so, else 0. */
+/*@
+  requires mxt_doc_ok(doc);
+  requires obj < doc->count;
+  assigns \nothing;
+  behavior map:
+    assumes bkf_map_of_strings(doc, obj);
+    ensures \result == 1;
+  behavior not_map:
+    assumes !bkf_map_of_strings(doc, obj);
+    ensures \result == 0;
+  complete behaviors;
+  disjoint behaviors;
+*/
+static int map_of_strings(const mxt_json_doc *doc, uint32_t obj)
+{
+    uint32_t c;
+    uint32_t end = doc->tok[obj].end;
+    /*@
+      loop invariant obj < c <= end;
+      loop invariant \forall integer k; obj < k < c && doc->tok[k].parent == obj
+                       ==> doc->tok[k].type == MXT_JSON_STRING;
+      loop assigns c;
+      loop variant end - c;
+    */
+    for (c = obj + 1u; c < end; c++) {
+        if (doc->tok[c].parent == obj && doc->tok[c].type != MXT_JSON_STRING)
+            return 0;
+    }
+    return 1;
+}
+
 /* BackedUpSessionData, first part: algorithm, forwarding chain, sender_key. */
 /*@
   requires mxt_doc_ok(doc);
@@ -382,8 +463,9 @@ static mxt_bkf_result plain_head(const mxt_json_doc *doc, uint32_t obj)
         fail(res, MXT_BKF_M_SENDER_KEY, MXT_BKF_P_MISSING);
         return r;
     }
-    if (doc->tok[t].type != MXT_JSON_STRING) {
-        fail(res, MXT_BKF_M_SENDER_KEY, MXT_BKF_P_WRONG_TYPE);
+    p = unpadded_key(doc, t);
+    if (p != MXT_BKF_P_OK) {
+        fail(res, MXT_BKF_M_SENDER_KEY, p);
         return r;
     }
     pass(res);
@@ -414,13 +496,18 @@ static void plain_tail(const mxt_json_doc *doc, uint32_t obj, mxt_bkf_result *re
         fail(res, MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
         return;
     }
+    if (map_of_strings(doc, t) != 1) {
+        fail(res, MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
+        return;
+    }
     e = mxt_json_get(doc, t, K_ED25519, sizeof K_ED25519 - 1u);
     if (e == MXT_JSON_NONE) {
         fail(res, MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_MISSING);
         return;
     }
-    if (doc->tok[e].type != MXT_JSON_STRING) {
-        fail(res, MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_WRONG_TYPE);
+    p = unpadded_key(doc, e);
+    if (p != MXT_BKF_P_OK) {
+        fail(res, MXT_BKF_M_CLAIMED_ED25519, p);
         return;
     }
     p = session_key(doc, obj);

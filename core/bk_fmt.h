@@ -11,11 +11,14 @@
  *    each a base64 string (BK-FMT-003); other members allowed (checked in the order ephemeral,
  *    mac, ciphertext: the ciphertext is the only check that uses the caller's scratch);
  *  - the decrypted BackedUpSessionData: algorithm "m.megolm.v1.aes-sha2",
- *    forwarding_curve25519_key_chain an array of strings, sender_key a string,
- *    sender_claimed_keys an object with an ed25519 string, session_key the base64 of a 165-byte
+ *    forwarding_curve25519_key_chain an array of strings, sender_key a Curve25519 key (unpadded
+ *    base64 of 32 bytes: 43 characters, no '='), sender_claimed_keys a map of strings
+ *    (bkf_map_of_strings: every member value a string) whose ed25519 member is such a key (an
+ *    Ed25519 key; other algorithms' members only need to be strings), session_key the base64 of a 165-byte
  *    session export with version byte 0x01 (BK-FMT-007), shared_history a boolean when present
  *    (BK-FMT-006); member order and whitespace are free (BK-FMT-008: the reader does not care).
- * Base64 is read leniently (SIG-006: padding and non-zero trailing bits accepted).
+ * Base64 is read leniently (SIG-006: padding and non-zero trailing bits accepted), except that the
+ * BackedUpSessionData keys must be unpadded (the spec types them as unpadded base64 keys).
  */
 #ifndef MXT_BK_FMT_H
 #define MXT_BK_FMT_H

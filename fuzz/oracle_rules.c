@@ -407,6 +407,15 @@ static mxt_bkf_problem fixed_b64(const cJSON *m, size_t want)
     return len == want ? MXT_BKF_P_OK : MXT_BKF_P_LENGTH;
 }
 
+/* BK-FMT-006 keys (sender_key, sender_claimed_keys.ed25519): base64 of 32 bytes, and unpadded
+ * (43 characters: a padded 44-character form is BASE64) */
+static mxt_bkf_problem unpadded_key(const cJSON *m)
+{
+    mxt_bkf_problem p = fixed_b64(m, 32);
+    if (p != MXT_BKF_P_OK) return p;
+    return strlen(m->valuestring) == 43 ? MXT_BKF_P_OK : MXT_BKF_P_BASE64;
+}
+
 mxt_bkf_result obf_algorithm(const cJSON *v)
 {
     mxt_bkf_result r = { MXT_BKF_M_NONE, MXT_BKF_P_OK };
@@ -444,13 +453,17 @@ mxt_bkf_result obf_session_plain(const cJSON *v)
         if (!cJSON_IsString(e)) FAIL(MXT_BKF_M_FORWARDING_CHAIN, MXT_BKF_P_WRONG_TYPE);
     const cJSON *sk = cJSON_GetObjectItemCaseSensitive(v, "sender_key");
     if (!sk) FAIL(MXT_BKF_M_SENDER_KEY, MXT_BKF_P_MISSING);
-    if (!cJSON_IsString(sk)) FAIL(MXT_BKF_M_SENDER_KEY, MXT_BKF_P_WRONG_TYPE);
+    mxt_bkf_problem kp = unpadded_key(sk);
+    if (kp != MXT_BKF_P_OK) FAIL(MXT_BKF_M_SENDER_KEY, kp);
     const cJSON *ck = cJSON_GetObjectItemCaseSensitive(v, "sender_claimed_keys");
     if (!ck) FAIL(MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_MISSING);
     if (!cJSON_IsObject(ck)) FAIL(MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
+    for (const cJSON *e = ck->child; e; e = e->next)   /* a map from algorithm to key string */
+        if (!cJSON_IsString(e)) FAIL(MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
     const cJSON *ed = cJSON_GetObjectItemCaseSensitive(ck, "ed25519");
     if (!ed) FAIL(MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_MISSING);
-    if (!cJSON_IsString(ed)) FAIL(MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_WRONG_TYPE);
+    kp = unpadded_key(ed);
+    if (kp != MXT_BKF_P_OK) FAIL(MXT_BKF_M_CLAIMED_ED25519, kp);
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "session_key");
     mxt_bkf_problem p = fixed_b64(key, MXT_BKF_SESSION_KEY_LEN);
     if (p != MXT_BKF_P_OK) FAIL(MXT_BKF_M_SESSION_KEY, p);

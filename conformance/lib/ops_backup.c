@@ -94,20 +94,35 @@ static void text_free(text_doc *t)
 /* Reads input member `name` (text, or `name`_b64) and parses it with the core reader.
  * 0 on success; -1 when the member is unusable (out = error) or the text is not JSON the core
  * accepts (out = reject with the core status), in both cases t is freed. */
-static int read_text(const cJSON *input, const char *name, text_doc *t, mxt_outcome *out)
+static int read_text_num(const cJSON *input, const char *name, mxt_num_profile num, text_doc *t,
+                         mxt_outcome *out)
 {
     memset(t, 0, sizeof *t);
     t->bytes = mxt_in_bytes(input, name, &t->len, out);
     if (!t->bytes)
         return -1;
     mxt_where w;
-    mxt_status st = mxt_op_parse(t->bytes, t->len, MXT_NUM_STRICT, &t->tok, &t->doc, &w);
+    mxt_status st = mxt_op_parse(t->bytes, t->len, num, &t->tok, &t->doc, &w);
     if (st != MXT_OK) {
         mxt_op_reject(out, "reject", st, &w);
         text_free(t);
         return -1;
     }
     return 0;
+}
+
+/* read_text_num with the canonical-JSON number profile (signed or canonicalised inputs). */
+static int read_text(const cJSON *input, const char *name, text_doc *t, mxt_outcome *out)
+{
+    return read_text_num(input, name, MXT_NUM_STRICT, t, out);
+}
+
+/* A v1 session_data (BK-FMT-003) is neither signed nor canonicalised: no rule asks for canonical
+ * numbers in it, so an unrelated member such as 10E-1 does not stop decryption (the normalising
+ * profile). Duplicate member names are still refused (which ciphertext would be meant?). */
+static int read_session_data(const cJSON *input, const char *name, text_doc *t, mxt_outcome *out)
+{
+    return read_text_num(input, name, MXT_NUM_NORMALISE, t, out);
 }
 
 /* A 32-byte key given as base64 in input member `name`. */
@@ -213,7 +228,7 @@ void op_backup_decrypt(const cJSON *input, mxt_outcome *out)
     if (read_key32(input, "private_key", priv, out) != 0)
         return;
     text_doc sd;
-    if (read_text(input, "session_data", &sd, out) != 0)
+    if (read_session_data(input, "session_data", &sd, out) != 0)
         return;
     const mxt_json_doc *d = &sd.doc;
     uint8_t *ct = NULL, *pt = NULL;
@@ -299,7 +314,7 @@ void op_backup_auth_data(const cJSON *input, mxt_outcome *out)
 void op_session_data_shape(const cJSON *input, mxt_outcome *out)
 {
     text_doc t;
-    if (read_text(input, "json", &t, out) != 0)
+    if (read_session_data(input, "json", &t, out) != 0)
         return;
     if (session_data_ok(&t.doc, out) == 0)
         mxt_outcome_set(out, "ok", NULL, NULL);

@@ -221,6 +221,9 @@ Test(bk_fmt, bk_fmt_003_session_data_rejected)
 }
 
 /* TV-7 plaintext, as decrypted (not key-sorted) */
+/* TV-7's keys: sender_key (Curve25519) and sender_claimed_keys.ed25519, unpadded base64 of 32 bytes */
+#define SK "wREG/hBdSspoqM9xPCEXd/4YwjpBFXlsobRkyDTo/Q8"
+#define EK "MnNLGwn4j9ArCvtgU6o1jG8TgJaEXQpDTxz7QU0h7GM"
 #define TV7_SESSION_KEY                                                                          \
     "AQAAAABwCEYsl5BrvPW0N8HTYP11phC7LOzItQLS3Zen6j1j9qMydUHVDeuMLxwo5i3GYfLWGjJEjsCj0Q99TZMABnJB"  \
     "CFg9MheV8cNSBfj7mHSZr6NP8aUAAAOhsY+cJwPDHxcnU181nAEs0fovHnonZGXs6iB/K6sKfuRWUNvX50ORohgDT3TGl0"  \
@@ -245,24 +248,24 @@ Test(bk_fmt, bk_fmt_006_008_plaintext_tv7_accepted)
     /* reordered, with whitespace, shared_history and a non-empty chain */
     EXPECT(plain("{ \"forwarding_curve25519_key_chain\" : [\"a\", \"b\"],\n"
                  "  \"shared_history\": true, \"session_key\": \"" TV7_SESSION_KEY "\",\n"
-                 "  \"sender_claimed_keys\": {\"ed25519\": \"k\", \"other\": 1},\n"
-                 "  \"sender_key\": \"s\", \"algorithm\": \"m.megolm.v1.aes-sha2\", \"x\": null }"),
+                 "  \"sender_claimed_keys\": {\"ed25519\": \"" EK "\", \"other\": \"o\"},\n"
+                 "  \"sender_key\": \"" SK "\", \"algorithm\": \"m.megolm.v1.aes-sha2\", \"x\": null }"),
            MXT_BKF_M_NONE, MXT_BKF_P_OK);
     EXPECT(plain("{\"shared_history\":false,\"algorithm\":\"m.megolm.v1.aes-sha2\",\"sender_key\":"
-                 "\"s\",\"sender_claimed_keys\":{\"ed25519\":\"k\"},\"session_key\":\""
+                 "\"" SK "\",\"sender_claimed_keys\":{\"ed25519\":\"" EK "\"},\"session_key\":\""
                  TV7_SESSION_KEY "\",\"forwarding_curve25519_key_chain\":[]}"),
            MXT_BKF_M_NONE, MXT_BKF_P_OK);
 }
 
 #define BASE_OK(extra_before)                                                                    \
-    "{" extra_before "\"algorithm\":\"m.megolm.v1.aes-sha2\",\"sender_key\":\"s\","                \
-    "\"sender_claimed_keys\":{\"ed25519\":\"k\"},\"session_key\":\"" TV7_SESSION_KEY "\","          \
+    "{" extra_before "\"algorithm\":\"m.megolm.v1.aes-sha2\",\"sender_key\":\"" SK "\","                \
+    "\"sender_claimed_keys\":{\"ed25519\":\"" EK "\"},\"session_key\":\"" TV7_SESSION_KEY "\","          \
     "\"forwarding_curve25519_key_chain\":[]}"
 
 Test(bk_fmt, bk_fmt_006_plaintext_rejected)
 {
     EXPECT(plain("[]"), MXT_BKF_M_ROOT, MXT_BKF_P_WRONG_TYPE);
-    EXPECT(plain("{\"sender_key\":\"s\"}"), MXT_BKF_M_SESSION_ALGORITHM, MXT_BKF_P_MISSING);
+    EXPECT(plain("{\"sender_key\":\"" SK "\"}"), MXT_BKF_M_SESSION_ALGORITHM, MXT_BKF_P_MISSING);
     EXPECT(plain("{\"algorithm\":\"m.megolm.v2.aes-sha2\"}"), MXT_BKF_M_SESSION_ALGORITHM,
            MXT_BKF_P_VALUE);
     EXPECT(plain("{\"algorithm\":[]}"), MXT_BKF_M_SESSION_ALGORITHM, MXT_BKF_P_WRONG_TYPE);
@@ -277,15 +280,15 @@ Test(bk_fmt, bk_fmt_006_plaintext_rejected)
     EXPECT(plain("{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
                  "\"sender_key\":1}"), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_WRONG_TYPE);
     EXPECT(plain("{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
-                 "\"sender_key\":\"s\"}"), MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_MISSING);
+                 "\"sender_key\":\"" SK "\"}"), MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_MISSING);
     EXPECT(plain("{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
-                 "\"sender_key\":\"s\",\"sender_claimed_keys\":{}}"), MXT_BKF_M_CLAIMED_ED25519,
+                 "\"sender_key\":\"" SK "\",\"sender_claimed_keys\":{}}"), MXT_BKF_M_CLAIMED_ED25519,
            MXT_BKF_P_MISSING);
     EXPECT(plain("{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
-                 "\"sender_key\":\"s\",\"sender_claimed_keys\":{\"ed25519\":5}}"),
-           MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_WRONG_TYPE);
+                 "\"sender_key\":\"" SK "\",\"sender_claimed_keys\":{\"ed25519\":5}}"),
+           MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);   /* not a map of strings */
     EXPECT(plain("{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
-                 "\"sender_key\":\"s\",\"sender_claimed_keys\":{\"ed25519\":\"k\"}}"),
+                 "\"sender_key\":\"" SK "\",\"sender_claimed_keys\":{\"ed25519\":\"" EK "\"}}"),
            MXT_BKF_M_SESSION_KEY, MXT_BKF_P_MISSING);
     EXPECT(plain(plain_with_key("AQAAAABw")), MXT_BKF_M_SESSION_KEY, MXT_BKF_P_LENGTH);
     EXPECT(plain(plain_with_key("AQAA#ABw")), MXT_BKF_M_SESSION_KEY, MXT_BKF_P_BASE64);
@@ -294,6 +297,66 @@ Test(bk_fmt, bk_fmt_006_plaintext_rejected)
     EXPECT(plain(BASE_OK("\"shared_history\":1,")), MXT_BKF_M_SHARED_HISTORY, MXT_BKF_P_WRONG_TYPE);
     EXPECT(plain(BASE_OK("\"shared_history\":null,")), MXT_BKF_M_SHARED_HISTORY,
            MXT_BKF_P_WRONG_TYPE);
+}
+
+/* BackedUpSessionData with sender_key and sender_claimed_keys given as JSON text. */
+static mxt_bkf_result plain_keys(const char *sender_key_json, const char *claimed_json)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf,
+             "{\"algorithm\":\"m.megolm.v1.aes-sha2\",\"forwarding_curve25519_key_chain\":[],"
+             "\"sender_key\":%s,\"sender_claimed_keys\":%s,\"session_key\":\"" TV7_SESSION_KEY
+             "\"}", sender_key_json, claimed_json);
+    return plain(buf);
+}
+
+#define CLAIMED_OK "{\"ed25519\":\"" EK "\"}"
+
+Test(bk_fmt, bk_fmt_006_sender_key_is_a_curve25519_key)
+{
+    EXPECT(plain_keys("\"" SK "\"", CLAIMED_OK), MXT_BKF_M_NONE, MXT_BKF_P_OK);
+    EXPECT(plain_keys("\"y\"", CLAIMED_OK), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_BASE64);
+    EXPECT(plain_keys("\"\"", CLAIMED_OK), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_LENGTH);
+    EXPECT(plain_keys("\"" SK "A\"", CLAIMED_OK), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_LENGTH);
+    EXPECT(plain_keys("\"wREG/hBdSspoqM9xPCEXd/4YwjpBFXlsobRkyDTo/Q\"", CLAIMED_OK),
+           MXT_BKF_M_SENDER_KEY, MXT_BKF_P_LENGTH);
+    /* 32 bytes, but padded: not unpadded base64 */
+    EXPECT(plain_keys("\"" SK "=\"", CLAIMED_OK), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_BASE64);
+    EXPECT(plain_keys("\"" SK "\\u003d\"", CLAIMED_OK), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_BASE64);
+    EXPECT(plain_keys("\"wREG#hBdSspoqM9xPCEXd/4YwjpBFXlsobRkyDTo/Q8\"", CLAIMED_OK),
+           MXT_BKF_M_SENDER_KEY, MXT_BKF_P_BASE64);
+    EXPECT(plain_keys("null", CLAIMED_OK), MXT_BKF_M_SENDER_KEY, MXT_BKF_P_WRONG_TYPE);
+    /* an escaped character inside is read as the character it stands for */
+    EXPECT(plain_keys("\"wREG\\/hBdSspoqM9xPCEXd/4YwjpBFXlsobRkyDTo/Q8\"", CLAIMED_OK),
+           MXT_BKF_M_NONE, MXT_BKF_P_OK);
+}
+
+Test(bk_fmt, bk_fmt_006_claimed_keys_map_of_strings_with_ed25519_key)
+{
+    const char *sk = "\"" SK "\"";
+    EXPECT(plain_keys(sk, "{\"ed25519\":\"x\"}"), MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_BASE64);
+    EXPECT(plain_keys(sk, "{\"ed25519\":\"\"}"), MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_LENGTH);
+    EXPECT(plain_keys(sk, "{\"ed25519\":\"" EK "A\"}"), MXT_BKF_M_CLAIMED_ED25519,
+           MXT_BKF_P_LENGTH);
+    EXPECT(plain_keys(sk, "{\"ed25519\":\"MnNLGwn4j9ArCvtgU6o1jG8TgJaEXQpDTxz7QU0h7G\"}"),
+           MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_LENGTH);
+    EXPECT(plain_keys(sk, "{\"ed25519\":\"" EK "=\"}"), MXT_BKF_M_CLAIMED_ED25519,
+           MXT_BKF_P_BASE64);
+    EXPECT(plain_keys(sk, "{\"ed25519\":\"" EK "\",\"x\":5}"), MXT_BKF_M_SENDER_CLAIMED_KEYS,
+           MXT_BKF_P_WRONG_TYPE);
+    /* a non-string member is refused wherever it stands, and whatever the ed25519 entry is */
+    EXPECT(plain_keys(sk, "{\"Unsigned\":{},\"ed25519\":\"" EK "\"}"),
+           MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
+    EXPECT(plain_keys(sk, "{\"usage\":[]}"), MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
+    EXPECT(plain_keys(sk, "{\"ed25519\":{\"a\":\"" EK "\"}}"), MXT_BKF_M_SENDER_CLAIMED_KEYS,
+           MXT_BKF_P_WRONG_TYPE);
+    EXPECT(plain_keys(sk, "{\"a\":true,\"ed25519\":\"" EK "\"}"), MXT_BKF_M_SENDER_CLAIMED_KEYS,
+           MXT_BKF_P_WRONG_TYPE);
+    EXPECT(plain_keys(sk, "[\"" EK "\"]"), MXT_BKF_M_SENDER_CLAIMED_KEYS, MXT_BKF_P_WRONG_TYPE);
+    EXPECT(plain_keys(sk, "{}"), MXT_BKF_M_CLAIMED_ED25519, MXT_BKF_P_MISSING);
+    /* other algorithms: any string */
+    EXPECT(plain_keys(sk, "{\"curve25519\":\"" SK "\",\"ed25519\":\"" EK "\",\"z\":\"\"}"),
+           MXT_BKF_M_NONE, MXT_BKF_P_OK);
 }
 
 Test(bk_fmt, tv11_session_key_version_byte)

@@ -6,6 +6,7 @@
 #define MXT_ACSL_BK_FMT_H
 
 #define MXT_BKF_KEY_LEN          32u   /* public_key, ephemeral (BK-FMT-001, -003) */
+#define MXT_BKF_KEY_CHARS        43u   /* its unpadded base64 length (BK-FMT-006 keys) */
 #define MXT_BKF_MAC_LEN           8u   /* session_data.mac (BK-FMT-003) */
 #define MXT_BKF_SESSION_KEY_LEN 165u   /* Megolm session export (BK-FMT-007) */
 #define MXT_BKF_EXPORT_VERSION    1u   /* its version byte (BK-FMT-007) */
@@ -22,6 +23,18 @@
 
   // A decoded base64 value has the length a member requires.
   predicate bkf_len_is(integer got, integer want) = got == want;
+
+  // BK-FMT-006: sender_key and sender_claimed_keys.ed25519 are keys (Curve25519, Ed25519): the
+  // unpadded base64 of 32 bytes, i.e. exactly 43 characters that decode to 32 bytes (a padded
+  // 44-character form is not unpadded base64; trailing bits are read leniently, as SIG-006 says).
+  predicate bkf_unpadded_key_len(integer chars, integer bytes) =
+    bytes == MXT_BKF_KEY_LEN && chars == MXT_BKF_KEY_CHARS;
+
+  // BK-FMT-006: sender_claimed_keys maps algorithm names to key strings: every token directly
+  // inside the object (its member names and its member values) is a string.
+  predicate bkf_map_of_strings{L}(mxt_json_doc *d, integer obj) =
+    \forall integer c; obj < c < d->tok[obj].end && d->tok[c].parent == obj
+      ==> d->tok[c].type == MXT_JSON_STRING;
 */
 
 #endif
