@@ -135,6 +135,23 @@ static int key_objects(mxt_vg_file *f)
                   NULL, k, u.user, "master", "reject", "KEY_ALGORITHM", NULL);
     cJSON_Delete(k);
 
+    /* Regression (fuzz/fuzz_xs): a key name longer than 64 bytes was taken as ed25519: whatever
+     * its prefix, so this was reported as KEY_ID_MISMATCH instead of KEY_ALGORITHM. */
+    k = vg_xs_key(u.user, "master", u.msk);
+    {
+        cJSON *keys = cJSON_GetObjectItem(k, "keys");
+        cJSON_DeleteItemFromObject(keys, u.msk_id);
+        char id[128];
+        snprintf(id, sizeof id, "curve25519:%sAAAAAAAAAAAAAAAAAAAA", u.msk);
+        cJSON_AddStringToObject(keys, id, u.msk);
+    }
+    e |= key_case(f, "key-long-name-not-ed25519", R("XS-001", "SIG-002"),
+                  "a key ID over 64 bytes with the curve25519: prefix (found by fuzz_xs: once "
+                  "reported as a key ID mismatch)",
+                  MXT_VG_LIST("fuzz-regression"), k, u.user, "master", "reject", "KEY_ALGORITHM",
+                  NULL);
+    cJSON_Delete(k);
+
     k = vg_xs_key(u.user, "master", u.msk);
     {
         cJSON *keys = cJSON_GetObjectItem(k, "keys");
