@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "mxt_io.h"
 #include "adapter_client.h"
 #include "commands.h"
 #include "mutate.h"
@@ -25,13 +26,6 @@ static volatile sig_atomic_t g_stop;
 static void on_signal(int sig)
 {
     g_stop = sig;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- options ---------------------------------------------------------------------------------- */
@@ -893,7 +887,7 @@ int cmd_fuzz(int argc, char **argv)
     if (!f.o.quiet)
         fprintf(stderr, "mxtrust fuzz: %s %s, %zu vectors, seed %llu\n",
                 f.a.name ? f.a.name : "?", f.a.version ? f.a.version : "?", f.nsel, f.o.seed);
-    double t0 = now_s(), last = t0;
+    double t0 = mxt_now_s(), last = t0;
     int tty = isatty(2), shown = 0;
     size_t cap = (size_t)f.o.window * 4;
     item *items = calloc(cap, sizeof *items);
@@ -901,18 +895,18 @@ int cmd_fuzz(int argc, char **argv)
     while (items && !g_stop && !f.dead) {
         if (f.o.count >= 0 && n >= (unsigned long)f.o.count)
             break;
-        if (f.o.time_s > 0 && now_s() - t0 >= f.o.time_s)
+        if (f.o.time_s > 0 && mxt_now_s() - t0 >= f.o.time_s)
             break;
         size_t k = 0;
         while (k < cap && !(f.o.count >= 0 && n >= (unsigned long)f.o.count) &&
-               !(f.o.time_s > 0 && now_s() - t0 >= f.o.time_s)) {
+               !(f.o.time_s > 0 && mxt_now_s() - t0 >= f.o.time_s)) {
             if (make_item(&f, n++, &items[k]) == 0)
                 k++;
         }
         run_batch(&f, items, k);
         for (size_t i = 0; i < k; i++)
             item_free(&items[i]);
-        double t = now_s();
+        double t = mxt_now_s();
         if (!f.o.quiet && t - t0 >= 1.0 && (!shown || t - last >= (tty ? 1.0 : 5.0))) {
             fprintf(stderr, "%smxtrust fuzz: %lu mutants, %lu disagreements, %.0f s%s",
                     tty ? "\r\033[K" : "", f.mutants, f.disagreements, t - t0, tty ? "" : "\n");
@@ -924,7 +918,7 @@ int cmd_fuzz(int argc, char **argv)
     free(items);
     if (shown && tty)
         fprintf(stderr, "\r\033[K");
-    summary(&f, now_s() - t0);
+    summary(&f, mxt_now_s() - t0);
     rc = f.disagreements || f.failures || f.dead ? 1 : 0;
     if (g_stop)
         rc = 128 + g_stop;

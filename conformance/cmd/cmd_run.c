@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "mxt_io.h"
 #include "adapter_client.h"
 #include "client_exec.h"
 #include "commands.h"
@@ -40,13 +41,6 @@ static void catch_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- rule statements: the catalogue embedded in the tool (rules_db.h) ------------------------ */
@@ -180,7 +174,7 @@ static void progress_tick(progress *p, const mxt_run *r, size_t done)
 {
     if (p->quiet)
         return;
-    double t = now_s();
+    double t = mxt_now_s();
     if (t - p->start < 1.0 || (p->shown && t - p->last < (p->tty ? 1.0 : 5.0)))
         return;
     p->last = t;
@@ -230,7 +224,7 @@ static void set_result(mxt_result *res, mxt_outcome *actual, int strict, double 
 
 static int finish(mxt_run *r, const options *o, double t0)
 {
-    r->seconds = now_s() - t0;
+    r->seconds = mxt_now_s() - t0;
     if (r->interrupted)
         for (size_t i = 0; i < r->n_res; i++)
             if (r->res[i].verdict == MXT_V_NOTRUN && !r->res[i].evidence)
@@ -309,7 +303,7 @@ int cmd_run(int argc, char **argv)
     r.impl_name = CORE_NAME;
     r.impl_version = CORE_VERSION;
     r.strict_reason = 1;
-    double t0 = now_s();
+    double t0 = mxt_now_s();
     progress p = {t0, t0, isatty(2), 0, o.quiet};
     for (size_t i = 0; i < r.n_res; i++) {
         if (g_stop) {
@@ -324,9 +318,9 @@ int cmd_run(int argc, char **argv)
             continue;
         }
         mxt_outcome out;
-        double t = now_s();
+        double t = mxt_now_s();
         mxt_op_run(res->v->op, res->v->input, &out);
-        set_result(res, &out, 1, (now_s() - t) * 1000.0);
+        set_result(res, &out, 1, (mxt_now_s() - t) * 1000.0);
         progress_tick(&p, &r, i + 1);
     }
     progress_end(&p);
@@ -358,7 +352,7 @@ void mxt_client_exec(mxt_run *rp, const mxt_client_cfg *cfg, char **name_out,
     mxt_adapter a;
     mxt_adapter_init(&a, &ao);
     r.adapter = cfg->adapter;
-    double t0 = now_s();
+    double t0 = mxt_now_s();
     progress p = {t0, t0, isatty(2), 0, o.quiet};
 
     char *why = NULL;
@@ -533,7 +527,7 @@ int cmd_client(int argc, char **argv)
     mxt_client_cfg cfg = {o.adapter, o.timeout_ms, o.max_restarts, o.window, o.strict_reasons,
                           o.quiet, log};
     char *name = NULL, *version = NULL;
-    double t0 = now_s();
+    double t0 = mxt_now_s();
     mxt_client_exec(&r, &cfg, &name, &version);
     rc = finish(&r, &o, t0);
     free(name);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "mxt_io.h"
 #include "commands.h"
 #include "rules_db.h"
 #include "runreport.h"
@@ -24,13 +25,6 @@ static volatile sig_atomic_t g_stop;
 static void on_signal(int sig)
 {
     g_stop = sig;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static cJSON *g_rules;
@@ -268,7 +262,7 @@ int cmd_server(int argc, char **argv)
     r.adapter = o.url; /* shown as "(adapter: URL)": the suite talks HTTP, not in-process */
     r.vectors = "server scenarios (conformance/SERVER.md)";
     r.started = time(NULL);
-    double t0 = now_s();
+    double t0 = mxt_now_s();
     for (size_t i = 0, k = 0; i < total; i++) {
         const mxt_srv_scenario *sc = mxt_srv_scenario_at(i);
         if (!selected(&o, sc))
@@ -300,7 +294,7 @@ int cmd_server(int argc, char **argv)
             res->evidence = mxt_strfmt("not run: interrupted by signal %d", (int)g_stop);
             continue;
         }
-        double ts = now_s();
+        double ts = mxt_now_s();
         if (prep != 0) {
             res->verdict = MXT_V_ERROR;
             res->evidence = mxt_strfmt("%s", err);
@@ -314,7 +308,7 @@ int cmd_server(int argc, char **argv)
                 res->evidence = mxt_strfmt("not run: interrupted by signal %d", (int)g_stop);
             }
         }
-        res->ms = (now_s() - ts) * 1000.0;
+        res->ms = (mxt_now_s() - ts) * 1000.0;
         if (res->verdict != MXT_V_NOTRUN)
             mxt_outcome_set(&res->actual, mxt_verdict_name(res->verdict), NULL, NULL);
         if (res->verdict == MXT_V_FAIL && g_rules) {
@@ -331,7 +325,7 @@ int cmd_server(int argc, char **argv)
                     sc->id, res->ms);
     }
     r.interrupted = (int)g_stop;
-    r.seconds = now_s() - t0;
+    r.seconds = mxt_now_s() - t0;
     rc = mxt_run_exit_status(&r);
     const char *nc = getenv("NO_COLOR");
     mxt_report_text(stdout, &r, isatty(1) && !(nc && *nc), o.quiet);

@@ -1,3 +1,4 @@
+#include <time.h>
 #include "mxt_io.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,4 +40,11 @@ uint8_t *mxt_read_file(const char *path, size_t *len)
     buf[n] = 0;
     *len = n;
     return buf;
+}
+
+double mxt_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

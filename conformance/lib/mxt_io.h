@@ -8,4 +8,7 @@
  * NUL not counted in *len). Returns NULL and sets errno on failure. */
 uint8_t *mxt_read_file(const char *path, size_t *len);
 
+/* Seconds on the monotonic clock (for durations and deadlines). */
+double mxt_now_s(void);
+
 #endif

@@ -164,6 +164,30 @@ mxt_status mxt_op_parse(const uint8_t *text, size_t len, mxt_num_profile prof,
     return mxt_json_parse(text, len, *tok, (uint32_t)cap, &opts, doc, w);
 }
 
+void mxt_op_text_free(mxt_op_text *t)
+{
+    free(t->tok);
+    free(t->bytes);
+    memset(t, 0, sizeof *t);
+}
+
+int mxt_op_text_read(const cJSON *input, const char *name, mxt_num_profile prof, mxt_op_text *t,
+                     mxt_outcome *out)
+{
+    memset(t, 0, sizeof *t);
+    t->bytes = mxt_in_bytes(input, name, &t->len, out);
+    if (!t->bytes)
+        return -1;
+    mxt_where w;
+    mxt_status st = mxt_op_parse(t->bytes, t->len, prof, &t->tok, &t->doc, &w);
+    if (st != MXT_OK) {
+        mxt_op_reject(out, "reject", st, &w);
+        mxt_op_text_free(t);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- operations --------------------------------------------------------------------------- */
 
 static void op_canonical_json(const cJSON *input, mxt_outcome *out)

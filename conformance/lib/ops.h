@@ -56,6 +56,21 @@ void mxt_op_reject(mxt_outcome *out, const char *word, mxt_status st, const mxt_
 mxt_status mxt_op_parse(const uint8_t *text, size_t len, mxt_num_profile prof,
                         mxt_json_token **tok, mxt_json_doc *doc, mxt_where *w);
 
+/* An input member holding JSON text, read (mxt_in_bytes: `name` or `name`_b64) and parsed by the
+ * core reader: heap bytes and tokens, released with mxt_op_text_free. */
+typedef struct {
+    uint8_t        *bytes;
+    size_t          len;
+    mxt_json_token *tok;
+    mxt_json_doc    doc;
+} mxt_op_text;
+
+/* 0 on success; -1 when the member is unusable (out = error) or the text is not JSON the core
+ * accepts under `prof` (out = reject with the core status and offset); on -1 t is already freed. */
+int mxt_op_text_read(const cJSON *input, const char *name, mxt_num_profile prof, mxt_op_text *t,
+                     mxt_outcome *out);
+void mxt_op_text_free(mxt_op_text *t);
+
 /* Operations defined in other files (one table line each in ops.c). */
 void mxt_op_verify_json(const cJSON *input, mxt_outcome *out);
 

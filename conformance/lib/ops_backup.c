@@ -76,53 +76,18 @@ static int b64_member(const mxt_json_doc *doc, uint32_t obj, const char *name, u
     return r;
 }
 
-/* A parsed input text: heap bytes and tokens (free with text_free). */
-typedef struct {
-    uint8_t        *bytes;
-    size_t          len;
-    mxt_json_token *tok;
-    mxt_json_doc    doc;
-} text_doc;
-
-static void text_free(text_doc *t)
+/* mxt_op_text_read with the canonical-JSON number profile (signed or canonicalised inputs). */
+static int read_text(const cJSON *input, const char *name, mxt_op_text *t, mxt_outcome *out)
 {
-    free(t->tok);
-    free(t->bytes);
-    memset(t, 0, sizeof *t);
-}
-
-/* Reads input member `name` (text, or `name`_b64) and parses it with the core reader.
- * 0 on success; -1 when the member is unusable (out = error) or the text is not JSON the core
- * accepts (out = reject with the core status), in both cases t is freed. */
-static int read_text_num(const cJSON *input, const char *name, mxt_num_profile num, text_doc *t,
-                         mxt_outcome *out)
-{
-    memset(t, 0, sizeof *t);
-    t->bytes = mxt_in_bytes(input, name, &t->len, out);
-    if (!t->bytes)
-        return -1;
-    mxt_where w;
-    mxt_status st = mxt_op_parse(t->bytes, t->len, num, &t->tok, &t->doc, &w);
-    if (st != MXT_OK) {
-        mxt_op_reject(out, "reject", st, &w);
-        text_free(t);
-        return -1;
-    }
-    return 0;
-}
-
-/* read_text_num with the canonical-JSON number profile (signed or canonicalised inputs). */
-static int read_text(const cJSON *input, const char *name, text_doc *t, mxt_outcome *out)
-{
-    return read_text_num(input, name, MXT_NUM_STRICT, t, out);
+    return mxt_op_text_read(input, name, MXT_NUM_STRICT, t, out);
 }
 
 /* A v1 session_data (BK-FMT-003) is neither signed nor canonicalised: no rule asks for canonical
  * numbers in it, so an unrelated member such as 10E-1 does not stop decryption (the normalising
  * profile). Duplicate member names are still refused (which ciphertext would be meant?). */
-static int read_session_data(const cJSON *input, const char *name, text_doc *t, mxt_outcome *out)
+static int read_session_data(const cJSON *input, const char *name, mxt_op_text *t, mxt_outcome *out)
 {
-    return read_text_num(input, name, MXT_NUM_NORMALISE, t, out);
+    return mxt_op_text_read(input, name, MXT_NUM_NORMALISE, t, out);
 }
 
 /* A 32-byte key given as base64 in input member `name`. */
@@ -227,7 +192,7 @@ void op_backup_decrypt(const cJSON *input, mxt_outcome *out)
     uint8_t priv[32], eph[32], mac[MXT_BK_MAC_LEN];
     if (read_key32(input, "private_key", priv, out) != 0)
         return;
-    text_doc sd;
+    mxt_op_text sd;
     if (read_session_data(input, "session_data", &sd, out) != 0)
         return;
     const mxt_json_doc *d = &sd.doc;
@@ -293,7 +258,7 @@ done:
     }
     free(ct);
     free(ct64);
-    text_free(&sd);
+    mxt_op_text_free(&sd);
     sodium_memzero(priv, sizeof priv);
 }
 
@@ -301,36 +266,36 @@ done:
 
 void op_backup_auth_data(const cJSON *input, mxt_outcome *out)
 {
-    text_doc t;
+    mxt_op_text t;
     if (read_text(input, "json", &t, out) != 0)
         return;
     mxt_bkf_result r;
     mxt_bkf_auth_data(&t.doc, 0, NULL, &r);
     if (shape_outcome(&r, "auth_data", "BK-FMT-001", out) == 0)
         mxt_outcome_set(out, "ok", NULL, NULL);
-    text_free(&t);
+    mxt_op_text_free(&t);
 }
 
 void op_session_data_shape(const cJSON *input, mxt_outcome *out)
 {
-    text_doc t;
+    mxt_op_text t;
     if (read_session_data(input, "json", &t, out) != 0)
         return;
     if (session_data_ok(&t.doc, out) == 0)
         mxt_outcome_set(out, "ok", NULL, NULL);
-    text_free(&t);
+    mxt_op_text_free(&t);
 }
 
 void op_backed_up_session(const cJSON *input, mxt_outcome *out)
 {
-    text_doc t;
+    mxt_op_text t;
     if (read_text(input, "json", &t, out) != 0)
         return;
     mxt_bkf_result r;
     mxt_bkf_session_plain(&t.doc, 0, &r);
     if (shape_outcome(&r, "session", "BK-FMT-006/007", out) == 0)
         mxt_outcome_set(out, "ok", NULL, NULL);
-    text_free(&t);
+    mxt_op_text_free(&t);
 }
 
 /* ---- SKB, seed-001 profile ---------------------------------------------------------------------- */
@@ -405,11 +370,11 @@ void op_skb_session(const cJSON *input, mxt_outcome *out)
         mxt_op_error(out, "input.auth_data_trusted: missing or not a boolean");
         return;
     }
-    text_doc ad, sd;
+    mxt_op_text ad, sd;
     if (read_text(input, "auth_data", &ad, out) != 0)
         return;
     if (read_text(input, "session_data", &sd, out) != 0) {
-        text_free(&ad);
+        mxt_op_text_free(&ad);
         return;
     }
     mxt_skb1_facts f;
@@ -443,8 +408,8 @@ void op_skb_session(const cJSON *input, mxt_outcome *out)
     mxt_outcome_set(out, dec.authenticated ? "authenticated" : "unauthenticated",
                     mxt_opb_skb1_reason(dec.reason), NULL);
 done:
-    text_free(&sd);
-    text_free(&ad);
+    mxt_op_text_free(&sd);
+    mxt_op_text_free(&ad);
 }
 
 /* ---- SKB, MSC4048 profile ----------------------------------------------------------------------- */
@@ -600,7 +565,7 @@ void op_skb_backup_mac(const cJSON *input, mxt_outcome *out)
     uint8_t priv[32];
     if (read_key32(input, "private_key", priv, out) != 0)
         return;
-    text_doc sd;
+    mxt_op_text sd;
     if (read_text(input, "session_data", &sd, out) != 0) {
         sodium_memzero(priv, sizeof priv);
         return;
@@ -619,6 +584,6 @@ void op_skb_backup_mac(const cJSON *input, mxt_outcome *out)
     if (dec.accept)
         out->output = cJSON_CreateString(mxt_opb_source_word(dec.source));
 done:
-    text_free(&sd);
+    mxt_op_text_free(&sd);
     sodium_memzero(priv, sizeof priv);
 }

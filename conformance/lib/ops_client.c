@@ -53,36 +53,6 @@ static long long u32_member(const cJSON *o, const char *name)
     return (long long)v->valuedouble;
 }
 
-/* JSON text member parsed by the core reader (strict numbers). 0, or -1 with out set. */
-typedef struct {
-    uint8_t *text;
-    size_t len;
-    mxt_json_token *tok;
-    mxt_json_doc doc;
-} cf_text;
-
-static void cf_text_free(cf_text *t)
-{
-    free(t->tok);
-    free(t->text);
-    memset(t, 0, sizeof *t);
-}
-
-static int cf_text_read(const cJSON *o, const char *name, cf_text *t, mxt_outcome *out)
-{
-    memset(t, 0, sizeof *t);
-    if (!(t->text = mxt_in_bytes(o, name, &t->len, out)))
-        return -1;
-    mxt_where w;
-    mxt_status st = mxt_op_parse(t->text, t->len, MXT_NUM_STRICT, &t->tok, &t->doc, &w);
-    if (st != MXT_OK) {
-        mxt_op_reject(out, "reject", st, &w);
-        cf_text_free(t);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- SIG-008 --------------------------------------------------------------------------------- */
 
 /* The public keys of a cross-signing key object (the values of its "keys"). */
@@ -425,15 +395,15 @@ void op_backup_create_signatures(const cJSON *input, mxt_outcome *out)
 /* Canonical form of auth_data text (heap, *n bytes), or NULL with out set. */
 static uint8_t *canonical_of(const cJSON *o, const char *path, size_t *n, mxt_outcome *out)
 {
-    cf_text t;
-    if (cf_text_read(o, "auth_data", &t, out) != 0)
+    mxt_op_text t;
+    if (mxt_op_text_read(o, "auth_data", MXT_NUM_STRICT, &t, out) != 0)
         return NULL; /* reject (reason: the reader's status) or error, already in out */
     size_t need = 0;
     uint8_t *buf = NULL;
     mxt_status st = mxt_canon_encode(&t.doc, 0, MXT_CANON_ALL, NULL, 0, &need);
     if ((st == MXT_OK || st == MXT_E_BUFFER_SMALL) && (buf = malloc(need + 1)) != NULL)
         st = mxt_canon_encode(&t.doc, 0, MXT_CANON_ALL, buf, need, n);
-    cf_text_free(&t);
+    mxt_op_text_free(&t);
     if (!buf || st != MXT_OK) {
         free(buf);
         mxt_op_error(out, "%s.auth_data: canonical encoding failed", path);
@@ -572,11 +542,11 @@ void op_key_backup_preference(const cJSON *input, mxt_outcome *out)
     if (!c || cJSON_IsNull(c)) {
         p = mxt_cf_backup_preference(NULL);
     } else {
-        cf_text t;
-        if (cf_text_read(input, "content", &t, out) != 0)
+        mxt_op_text t;
+        if (mxt_op_text_read(input, "content", MXT_NUM_STRICT, &t, out) != 0)
             return;
         p = mxt_cf_backup_preference(&t.doc);
-        cf_text_free(&t);
+        mxt_op_text_free(&t);
     }
     mxt_outcome_set(out, p == MXT_CF_PREF_ENABLED ? "enabled" : p == MXT_CF_PREF_DISABLED ? "disabled"
                                                                                           : "ignored",
@@ -753,8 +723,8 @@ void op_room_key_recipient(const cJSON *input, mxt_outcome *out)
 
 void op_restored_session_shareable(const cJSON *input, mxt_outcome *out)
 {
-    cf_text t;
-    if (cf_text_read(input, "json", &t, out) != 0)
+    mxt_op_text t;
+    if (mxt_op_text_read(input, "json", MXT_NUM_STRICT, &t, out) != 0)
         return;
     mxt_bkf_result r;
     mxt_bkf_session_plain(&t.doc, 0, &r);
@@ -767,5 +737,5 @@ void op_restored_session_shareable(const cJSON *input, mxt_outcome *out)
         mxt_outcome_set(out, mxt_cf_restored_shareable(&t.doc, 0) ? "shareable" : "not_shareable",
                         NULL, NULL);
     }
-    cf_text_free(&t);
+    mxt_op_text_free(&t);
 }
